@@ -1,0 +1,90 @@
+"""Configuration from environment variables, with safe defaults.
+
+Secrets are held here but never logged: ``Settings.__repr__`` hides them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRET_FIELDS = {"line_channel_secret", "line_channel_access_token", "chat_page_password"}
+
+
+def _ids(raw: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _flag(raw: str | None, default: bool = False) -> bool:
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    line_channel_secret: str = ""
+    line_channel_access_token: str = ""
+    line_api_base_url: str = "https://api.line.me"
+    database_url: str = ""
+    admin_ids: frozenset[str] = field(default_factory=frozenset)
+    port: int = 8000
+    #: Seconds before a call to LINE's API gives up.
+    line_api_timeout: float = 5.0
+    #: Background threads per process that turn stored events into replies.
+    worker_threads: int = 2
+    #: Run the in-process workers (off for a web process when a separate ``worker:`` runs).
+    run_workers: bool = True
+    #: Local chat page at "/" and "/chat". On by default only without LINE credentials.
+    chat_page: bool = True
+    chat_page_password: str = ""
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    #: Minimum BM25-derived confidence for a free-text answer.
+    answer_threshold: float = 0.35
+    max_body_bytes: int = 1_000_000
+    #: Office units offered at registration, comma-separated.
+    units: tuple[str, ...] = ("ศย.", "พท.", "บส.", "สม.", "สค.", "ศท.", "พส.", "สล.", "กพร.")
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    def __repr__(self) -> str:
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in SECRET_FIELDS and value:
+                value = "***"
+            shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = dict(os.environ if env is None else env)
+        secret = env.get("LINE_CHANNEL_SECRET", "")
+        token = env.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+        has_line = bool(secret and token)
+        password = env.get("CHAT_PAGE_PASSWORD", "")
+        values: dict[str, object] = {
+            "line_channel_secret": secret,
+            "line_channel_access_token": token,
+            "line_api_base_url": env.get("LINE_API_BASE_URL", "https://api.line.me").rstrip("/"),
+            "database_url": env.get("DATABASE_URL", ""),
+            "admin_ids": _ids(env.get("BOT_ADMIN_IDS", "")),
+            "port": int(env.get("PORT", "8000") or 8000),
+            "line_api_timeout": float(env.get("LINE_API_TIMEOUT", "5") or 5),
+            "worker_threads": max(1, int(env.get("BOT_WORKER_THREADS", "2") or 2)),
+            "run_workers": _flag(env.get("BOT_RUN_WORKERS"), True),
+            # With LINE credentials the chat page is off unless enabled explicitly with a password.
+            "chat_page": _flag(env.get("CHAT_PAGE_ENABLED"), not has_line)
+            and (not has_line or bool(password)),
+            "chat_page_password": password,
+        }
+        if env.get("KNOWLEDGE_DIR"):
+            values["knowledge_dir"] = Path(env["KNOWLEDGE_DIR"])
+        if env.get("BOT_UNITS"):
+            values["units"] = tuple(u.strip() for u in env["BOT_UNITS"].split(",") if u.strip())
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
