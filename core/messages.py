@@ -116,3 +116,37 @@ class Push:
 
     to: str
     reply: Reply
+
+
+def reply_to_dict(reply: Reply) -> dict:
+    """A JSON-safe form of a reply, for the outbox."""
+    from dataclasses import asdict
+
+    out = asdict(reply)
+    out["messages"] = [{"type": "card" if isinstance(m, Card) else "text", **asdict(m)} for m in reply.messages]
+    return out
+
+
+def _choice(raw: dict) -> Choice:
+    return Choice(**raw)
+
+
+def reply_from_dict(raw: dict) -> Reply:
+    messages: list[Message] = []
+    for m in raw.get("messages", []):
+        m = dict(m)
+        kind = m.pop("type", "text")
+        if kind == "text":
+            messages.append(Text(**m))
+        else:
+            sections = tuple(
+                CardSection(title=s["title"], body=s["body"], rows=tuple(CardRow(**r) for r in s["rows"]))
+                for s in m.pop("sections", [])
+            )
+            buttons = tuple(_choice(b) for b in m.pop("buttons", []))
+            messages.append(Card(sections=sections, buttons=buttons, **m))
+    return Reply(
+        messages=tuple(messages),
+        choices=tuple(_choice(c) for c in raw.get("choices", [])),
+        handler=raw.get("handler", ""),
+    )

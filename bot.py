@@ -1,0 +1,94 @@
+"""The application: ``flask --app bot run`` / ``gunicorn 'bot:create_app()'``.
+
+``create_app`` wires configuration, storage, knowledge, handlers and the channels together.
+The admin commands live on ``app.cli`` (``flask --app bot kb …``, ``users …``, ``chat``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+
+from flask import Flask, jsonify  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from core.config import PROJECT_ROOT, Settings  # noqa: E402
+from core.engine import Engine, Services  # noqa: E402
+
+log = logging.getLogger("bot")
+
+
+def build_engine(settings: Settings) -> Engine:
+    """Everything but the web layer: used by the app, the CLI and the tests."""
+    import thai
+    from handlers import build_dispatcher
+    from knowledge.loader import load_entries
+    from knowledge.search import KnowledgeBase
+
+    thai.warm_up()
+    kb = KnowledgeBase(load_entries(settings.knowledge_dir))
+    services = Services(kb=kb)
+    engine = Engine(settings, build_dispatcher(), services)
+    if settings.line_enabled:
+        from channels.line import LineSender, event_to_request
+
+        sender = LineSender(settings)
+        engine.sender = sender.send
+        engine.profile_lookup = sender.display_name
+        engine.event_to_request = event_to_request
+    else:
+        from channels.line import event_to_request
+
+        engine.event_to_request = event_to_request
+    return engine
+
+
+def create_app(settings: Settings | None = None, *, start_workers: bool | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(message)s")
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["BOT_SETTINGS"] = settings
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    from db.migrate import upgrade
+
+    if os.environ.get("BOT_SKIP_MIGRATE") != "1":
+        upgrade(settings.database_url)
+    engine = build_engine(settings)
+    app.config["BOT_ENGINE"] = engine
+
+    from channels.line import webhook
+
+    app.register_blueprint(webhook)
+    if settings.chat_page:
+        from channels.web import chat_page
+
+        app.register_blueprint(chat_page)
+
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        try:
+            with engine.db.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            return jsonify(status="unavailable", database=False), 503
+        return jsonify(status="ok", database=True, knowledge_entries=len(engine.services.kb.entries))
+
+    from commands import register_commands
+
+    register_commands(app)
+    if start_workers if start_workers is not None else (settings.run_workers and not _is_cli()):
+        engine.start_workers()
+    log.info("bot ready: %r", settings)
+    return app
+
+
+def _is_cli() -> bool:
+    """True when the process runs a ``flask`` command other than ``run`` (no workers needed)."""
+    import sys
+
+    argv = sys.argv
+    return bool(argv) and os.path.basename(argv[0]) in {"flask", "flask.exe"} and "run" not in argv[1:3]

@@ -1,0 +1,2 @@
+class PermanentSendError(Exception):
+    """LINE refused a message for good (bad request, used reply token): do not retry."""

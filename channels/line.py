@@ -1,0 +1,315 @@
+"""Everything LINE-specific: signature check, the webhook route, SDK parsing, rendering replies into
+Messaging API messages within LINE's limits, and sending them.
+
+Handlers never see any of this: an event becomes a :class:`core.messages.Request` here, and a
+:class:`core.messages.Reply` becomes SDK models here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from linebot.v3.exceptions import InvalidSignatureError  # noqa: F401  (documented error type)
+from linebot.v3.messaging import (
+    ApiClient,
+    ApiException,
+    Configuration,
+    DatetimePickerAction,
+    FlexContainer,
+    FlexMessage,
+    MessageAction,
+    MessagingApi,
+    PostbackAction,
+    PushMessageRequest,
+    QuickReply,
+    QuickReplyItem,
+    ReplyMessageRequest,
+    TextMessage,
+)
+from linebot.v3.webhook import SignatureValidator
+from linebot.v3.webhooks import (
+    Event,
+    FollowEvent,
+    GroupSource,
+    LocationMessageContent,
+    MessageEvent,
+    PostbackEvent,
+    RoomSource,
+    StickerMessageContent,
+    TextMessageContent,
+    UserSource,
+)
+from sqlalchemy.exc import OperationalError
+
+from channels.errors import PermanentSendError
+from channels.flex import card_to_bubble
+from core.config import Settings
+from core.messages import Card, Choice, Reply, Request, Text
+from db.models import Outbox
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGES = 5
+MAX_TEXT_UNITS = 5000
+MAX_QUICK_REPLIES = 13
+MAX_LABEL = 20
+MAX_POSTBACK_DATA = 300
+MAX_ACTION_TEXT = 300
+MAX_ALT_TEXT = 400
+MAX_BUBBLE_BYTES = 30_000
+
+# ----------------------------------------------------------------------------------------------
+# Limits
+
+
+def utf16_units(text: str) -> int:
+    """LINE counts text length in UTF-16 code units (an emoji outside the BMP counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut_units(text: str, limit: int) -> int:
+    """The largest prefix length (in code points) of ``text`` within ``limit`` UTF-16 units."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return i
+    return len(text)
+
+
+def split_text(text: str, limit: int = MAX_TEXT_UNITS) -> list[str]:
+    """Split a long answer at paragraph, line, sentence-space or word boundaries, never inside a
+    Thai character cluster, into pieces of at most ``limit`` UTF-16 units."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while utf16_units(rest) > limit:
+        hard = _cut_units(rest, limit)
+        window = rest[:hard]
+        cut = -1
+        for sep in ("\n\n", "\n", " ", "\u200b"):
+            pos = window.rfind(sep)
+            if pos > hard // 3:
+                cut = pos
+                break
+        if cut <= 0:
+            cut = hard
+            # Do not strand a combining Thai mark at the start of the next piece.
+            while cut > 1 and _is_thai_mark(rest[cut]):
+                cut -= 1
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _is_thai_mark(ch: str) -> bool:
+    return ch in "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
+
+
+def _clip(text: str, limit: int) -> str:
+    if utf16_units(text) <= limit:
+        return text
+    return text[: _cut_units(text, limit - 1)] + "…"
+
+
+# ----------------------------------------------------------------------------------------------
+# Rendering
+
+
+def render_action(choice: Choice) -> MessageAction | PostbackAction | DatetimePickerAction:
+    label = _clip(choice.label, MAX_LABEL)
+    if choice.action == "datepicker":
+        return DatetimePickerAction(label=label, data=choice.data[:MAX_POSTBACK_DATA], mode="date")
+    if choice.action == "postback" and len(choice.data) <= MAX_POSTBACK_DATA:
+        return PostbackAction(label=label, data=choice.data, displayText=_clip(choice.text or choice.label, MAX_ACTION_TEXT))
+    return MessageAction(label=label, text=_clip(choice.text or choice.label, MAX_ACTION_TEXT))
+
+
+def render(reply: Reply) -> list[Any]:
+    """SDK message objects for a reply, within LINE's limits (checked here, not by a 400)."""
+    out: list[Any] = []
+    for message in reply.messages:
+        if isinstance(message, Text):
+            out.extend(TextMessage(text=piece) for piece in split_text(message.text) if piece)
+        elif isinstance(message, Card):
+            bubble = card_to_bubble(message)
+            size = len(json.dumps(bubble, ensure_ascii=False).encode("utf-8"))
+            if size <= MAX_BUBBLE_BYTES:
+                out.append(FlexMessage(altText=_clip(message.alt_text or message.title, MAX_ALT_TEXT),
+                                       contents=FlexContainer.from_dict(bubble)))
+            else:
+                log.warning("card %r is %d bytes; sent as text", message.title, size)
+                out.extend(TextMessage(text=p) for p in split_text(reply_card_text(message)))
+    if len(out) > MAX_MESSAGES:
+        # Keep the first four and fold the rest of the texts into a fifth message.
+        tail_texts = [m.text for m in out[MAX_MESSAGES - 1:] if isinstance(m, TextMessage)]
+        tail = "\n\n".join(tail_texts)
+        out = out[: MAX_MESSAGES - 1]
+        if tail:
+            out.append(TextMessage(text=split_text(tail)[0]))
+    if reply.choices and out:
+        items = [QuickReplyItem(action=render_action(c)) for c in reply.choices[:MAX_QUICK_REPLIES]]
+        out[-1].quick_reply = QuickReply(items=items)
+    return out
+
+
+def reply_card_text(card: Card) -> str:
+    lines = [card.title, card.subtitle]
+    for s in card.sections:
+        lines += [s.title, s.body] + [f"{r.label}: {r.value}" for r in s.rows]
+    return "\n".join(line for line in lines if line)
+
+
+# ----------------------------------------------------------------------------------------------
+# Events → requests
+
+
+def event_to_request(payload: dict) -> Request | None:
+    """A plain request for an event worth answering; None for events the bot ignores."""
+    try:
+        event = Event.from_dict(payload)
+    except (ValueError, TypeError, KeyError) as exc:
+        log.info("ignoring event of type %r: %s", payload.get("type"), type(exc).__name__)
+        return None
+    if event is None:
+        return None
+    if getattr(event, "mode", "active") == "standby":
+        return None  # another channel (e.g. a human operator) owns the chat
+    source = event.source
+    if isinstance(source, UserSource):
+        chat_type, user_id = "user", source.user_id or ""
+    elif isinstance(source, GroupSource):
+        chat_type, user_id = "group", source.user_id or ""
+    elif isinstance(source, RoomSource):
+        chat_type, user_id = "room", source.user_id or ""
+    else:
+        return None
+    if not user_id:
+        return None
+    common = {"user_id": user_id, "chat_type": chat_type, "event_id": str(payload.get("webhookEventId", ""))}
+    if isinstance(event, FollowEvent):
+        return Request(kind="follow", **common)
+    if isinstance(event, PostbackEvent):
+        params = {k: str(v) for k, v in (event.postback.params or {}).items() if v is not None}
+        return Request(kind="postback", data=event.postback.data or "", params=params, **common)
+    if isinstance(event, MessageEvent):
+        message = event.message
+        if isinstance(message, TextMessageContent):
+            text = message.text or ""
+            if chat_type != "user":
+                mentionees = message.mention.mentionees if message.mention else []
+                mine = [m for m in mentionees if getattr(m, "is_self", False)]
+                if not mine:
+                    return None
+                for m in sorted(mine, key=lambda m: m.index, reverse=True):
+                    text = text[: m.index] + text[m.index + m.length:]
+            return Request(kind="text", text=text.strip(), **common)
+        if chat_type != "user":
+            return None
+        if isinstance(message, StickerMessageContent):
+            return Request(kind="sticker", **common)
+        if isinstance(message, LocationMessageContent):
+            return Request(kind="location", **common)
+        return Request(kind="media", **common)
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# Sending
+
+
+class LineSender:
+    """Talks to the Messaging API through the SDK's client, with a timeout on every call."""
+
+    def __init__(self, settings: Settings) -> None:
+        config = Configuration(host=settings.line_api_base_url, access_token=settings.line_channel_access_token)
+        self.client = ApiClient(config)
+        self.api = MessagingApi(self.client)
+        self.timeout = settings.line_api_timeout
+
+    def send(self, row: Outbox, reply: Reply) -> None:
+        messages = render(reply)
+        if not messages:
+            return
+        try:
+            if row.kind == "reply":
+                self.api.reply_message(ReplyMessageRequest(replyToken=row.reply_token, messages=messages),
+                                       _request_timeout=self.timeout)
+            else:
+                self.api.push_message(PushMessageRequest(to=row.to, messages=messages),
+                                      x_line_retry_key=row.retry_key or None, _request_timeout=self.timeout)
+        except ApiException as exc:
+            if row.kind == "push" and exc.status == 409:
+                return  # LINE already accepted a push with this retry key
+            if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
+                raise PermanentSendError(f"LINE answered {exc.status}: {(exc.body or '')[:300]}") from exc
+            raise
+
+    def display_name(self, user_id: str) -> str | None:
+        try:
+            return self.api.get_profile(user_id, _request_timeout=self.timeout).display_name
+        except Exception as exc:  # a profile is nice to have, never worth failing an answer
+            log.info("profile lookup failed: %s", type(exc).__name__)
+            return None
+
+
+# ----------------------------------------------------------------------------------------------
+# Webhook
+
+
+webhook = Blueprint("line_webhook", __name__)
+
+
+def _bad(reason: str, status: int = 400) -> Response:
+    log.info("webhook refused (%s): %s", status, reason)
+    return Response(reason, status=status, mimetype="text/plain")
+
+
+def parse_body(raw: bytes) -> list[dict] | None:
+    """The events of a webhook body, or None when the body is not LINE's shape."""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("events", []), list):
+        return None
+    events = body.get("events", [])
+    if not all(isinstance(e, dict) for e in events):
+        return None
+    return events
+
+
+@webhook.post("/callback")
+def callback() -> Response:
+    settings: Settings = current_app.config["BOT_SETTINGS"]
+    if not settings.line_channel_secret:
+        return _bad("LINE channel is not configured", 503)
+    if request.content_length is not None and request.content_length > settings.max_body_bytes:
+        return _bad("body too large", 413)
+    raw = request.get_data(cache=False)
+    if len(raw) > settings.max_body_bytes:
+        return _bad("body too large", 413)
+    signature = request.headers.get("X-Line-Signature", "")
+    if not signature:
+        return _bad("missing signature")
+    try:
+        valid = SignatureValidator(settings.line_channel_secret).validate(raw.decode("utf-8"), signature)
+    except UnicodeDecodeError:
+        valid = False
+    if not valid:
+        return _bad("invalid signature")
+    events = parse_body(raw)
+    if events is None:
+        return _bad("malformed body")
+    if not events:
+        return Response("OK", mimetype="text/plain")  # LINE's "Verify" button
+    try:
+        current_app.config["BOT_ENGINE"].store_events(events)
+    except OperationalError:
+        log.exception("could not store events; LINE will redeliver")
+        return _bad("storage unavailable", 503)
+    return Response("OK", mimetype="text/plain")

@@ -1,0 +1,15 @@
+"""Admin commands on ``app.cli``: ``flask --app bot kb|users|db|chat …``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from commands.chat import chat_command
+    from commands.dbcmd import db_group
+    from commands.kb import kb_group
+    from commands.users import users_group
+
+    for command in (kb_group, users_group, db_group, chat_command):
+        app.cli.add_command(command)

@@ -1,0 +1,85 @@
+"""Handlers and the dispatcher that asks them, in order, whether a request concerns them.
+
+Like python-telegram-bot's handlers: each has ``check`` (does this concern me?) and ``handle``.
+A person in the middle of a multi-step flow is routed to that flow's handler first; a feature is
+added by adding a handler, not by editing the dispatcher.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from core.config import Settings
+from core.messages import Push, Reply, Request
+
+if TYPE_CHECKING:
+    from db.models import Conversation, User
+
+log = logging.getLogger(__name__)
+
+SORRY = "ขออภัยค่ะ ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้งในอีกสักครู่"
+
+
+@dataclass
+class Context:
+    """What a handler may use: the open transaction, settings, the services, who is asking."""
+
+    session: Session
+    settings: Settings
+    services: Any
+    now: datetime
+    user: User | None = None
+    conversation: Conversation | None = None
+    #: The flow whose conversation expired just now (handlers may say so politely).
+    expired_flow: str = ""
+    pushes: list[Push] = field(default_factory=list)
+
+    def push(self, to: str, reply: Reply) -> None:
+        """Queue a message to someone else; it is sent only if the transaction commits."""
+        self.pushes.append(Push(to=to, reply=reply))
+
+    @property
+    def is_registered(self) -> bool:
+        return self.user is not None and self.user.status == "active"
+
+    @property
+    def role(self) -> str:
+        return self.user.role if self.is_registered and self.user else "guest"
+
+
+class Handler(Protocol):
+    name: str
+
+    def check(self, req: Request, ctx: Context) -> bool: ...
+
+    def handle(self, req: Request, ctx: Context) -> Reply: ...
+
+
+class Dispatcher:
+    def __init__(self, handlers: list[Handler], fallback: Handler) -> None:
+        self.handlers = handlers
+        self.fallback = fallback
+        self.by_name = {h.name: h for h in [*handlers, fallback]}
+
+    def dispatch(self, req: Request, ctx: Context) -> Reply:
+        handler = self.route(req, ctx)
+        reply = handler.handle(req, ctx)
+        if not reply.handler:
+            reply = Reply(messages=reply.messages, choices=reply.choices, handler=handler.name)
+        return reply
+
+    def route(self, req: Request, ctx: Context) -> Handler:
+        conv = ctx.conversation
+        if conv is not None:
+            owner = self.by_name.get(conv.flow)
+            if owner is not None and owner.check(req, ctx):
+                return owner
+        for handler in self.handlers:
+            if handler.check(req, ctx):
+                return handler
+        return self.fallback

@@ -1,0 +1,13 @@
+"""Handlers: plain request in, plain reply out. The order in ``build_dispatcher`` is the priority."""
+
+from __future__ import annotations
+
+from core.dispatch import Dispatcher, Handler
+
+
+def build_dispatcher() -> Dispatcher:
+    from handlers.help import HelpHandler, NonTextHandler
+    from handlers.pmqa import KnowledgeHandler
+
+    handlers: list[Handler] = [HelpHandler(), NonTextHandler()]
+    return Dispatcher(handlers, fallback=KnowledgeHandler())

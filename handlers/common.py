@@ -1,0 +1,39 @@
+"""Small helpers shared by handlers: matching commands and making LINE-safe buttons."""
+
+from __future__ import annotations
+
+from core.messages import Choice
+from thai import fold
+
+LABEL_MAX = 20
+
+
+def short_label(text: str, limit: int = LABEL_MAX) -> str:
+    """A button label within LINE's 20-character limit, cut at a space where possible."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + "…"
+
+
+def ask(label: str, text: str | None = None) -> Choice:
+    """A quick reply that sends ``text`` (default: the label) as the person's message."""
+    return Choice(label=short_label(label), text=text or label)
+
+
+def tap(label: str, data: str, shown: str | None = None) -> Choice:
+    """A quick reply that sends postback ``data`` and shows ``shown`` in the chat."""
+    return Choice(label=short_label(label), data=data, text=shown or label, action="postback")
+
+
+def command(text: str) -> str:
+    """The message folded for command matching: no spaces, lower case, Thai normalised."""
+    return fold(text).replace(" ", "")
+
+
+def is_command(text: str, *words: str) -> bool:
+    folded = command(text)
+    return any(folded == command(w) for w in words)

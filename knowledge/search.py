@@ -1,0 +1,222 @@
+"""Finding the entry that answers a question.
+
+Two stages, both pure:
+
+1. Structured references ("หมวด 3", "ประเด็น 4.2 ระดับ advance", "ตัวชี้วัดที่ 3", "C4", "คลินิกหมวด 2")
+   resolve exactly through the entries' declared ``refs``: no ranking luck.
+2. Everything else is ranked with BM25 over Thai tokens (title, keywords and example questions weigh
+   more than the answer text). The confidence is the share of the question's information
+   (IDF-weighted, unknown words weighing most) that the best entry covers, so "ผลบอลเมื่อคืน" has
+   a low confidence even if "ผล" matches something.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from knowledge.schema import LEVEL_NAMES, Entry
+from thai import analyze, prepare
+
+#: Words that carry no topic: question words, politeness, fillers.
+STOPWORDS = frozenset(
+    """คือ อะไร คืออะไร ไร อะไรบ้าง บ้าง ยังไง อย่างไร ไง ไหน ที่ไหน เมื่อไร เมื่อไหร่ ไหม มั้ย หรือ หรือไม่
+    ครับ ค่ะ คะ ค่า คับ นะ นะคะ นะครับ จ้า จ้ะ จ๊ะ หน่อย ด้วย ขอ ช่วย บอก อยาก ทราบ รู้ ถาม สอบถาม
+    เป็น มี ของ ที่ และ กับ ใน ให้ ได้ ไป มา จะ ว่า แล้ว ก็ การ ความ เรื่อง เกี่ยวกับ หมายถึง แปลว่า
+    เท่าไร เท่าไหร่ กี่ ทำ ต้อง ควร คุณ เรา ผม ฉัน หนู ดู ขอดู อธิบาย สรุป ประกอบด้วย ประกอบ
+    the a an is are what of to and in""".split()
+)
+
+LEVEL_WORDS = {
+    "basic": "basic",
+    "พื้นฐาน": "basic",
+    "advance": "advance",
+    "advanced": "advance",
+    "ก้าวหน้า": "advance",
+    "significance": "significance",
+    "significant": "significance",
+    "พัฒนาจนเกิดผล": "significance",
+}
+LEVEL_TITLES = {
+    "basic": "ระดับพื้นฐาน Basic (A&D)",
+    "advance": "ระดับก้าวหน้า Advance (Alignment)",
+    "significance": "ระดับพัฒนาจนเกิดผล Significance (Integration)",
+}
+FACETS = {
+    "เจตนารมณ์": "เจตนารมณ์",
+    "เจตนา": "เจตนารมณ์",
+    "เป้าหมาย": "เป้าหมาย",
+    "จุดเน้น": "จุดเน้น",
+    "เน้น": "จุดเน้น",
+    "องค์ประกอบ": "องค์ประกอบ",
+}
+
+FIELD_WEIGHTS = {"title": 3, "refs": 3, "keywords": 3, "questions": 2, "answer": 1}
+K1 = 1.2
+B = 0.6
+
+_GAP = re.compile(r"(?<![\d.])([1-7])\.([1-6])\.(\d)(?![\d.])")
+_PRADEN = re.compile(r"(?<![\d.])([1-7])\.([1-6])(?![\d.])")
+_HMUAD = re.compile(r"หมวด(?:ที่)?\s*([1-7])(?!\d)")
+_KPI = re.compile(r"(?:ตัวชี้วัด(?:ที่)?|kpi|ตัวชี้วัดตัวที่)\s*(?:ที่)?\s*(\d{1,2})(?![\d.])", re.IGNORECASE)
+_C = re.compile(r"(?<![a-z0-9])c\s?([1-6])(?!\d)", re.IGNORECASE)
+_FACTOR = re.compile(r"ปัจจัย.*?(?:ข้อ(?:ที่)?|ประการที่)\s*([1-3])(?!\d)")
+_STEP = re.compile(r"ขั้น(?:ตอน)?(?:ที่)?\s*([1-6])(?!\d)")
+_ACTIVITY = re.compile(r"กิจกรรม(?:ที่)?\s*(\d{1,2})(?![\d.])")
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    score: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What the search found: an exact reference (``exact``), a ranked answer, or neither."""
+
+    entry: Entry | None
+    confidence: float
+    exact: bool = False
+    level: str = ""
+    candidates: tuple[Hit, ...] = ()
+    prepared: str = ""
+
+
+def query_tokens(text: str) -> list[str]:
+    return [t for t in analyze(text) if t not in STOPWORDS and not t.isspace()]
+
+
+class KnowledgeBase:
+    """Entries plus the indexes that find them. Build once at start; searching is read-only."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.by_id = {e.id: e for e in entries}
+        self.by_ref = {ref: e for e in entries for ref in e.refs}
+        self._build_index()
+
+    # ----- index -------------------------------------------------------------------------
+    def _doc_tokens(self, e: Entry) -> Counter[str]:
+        bag: Counter[str] = Counter()
+        fields = {
+            "title": [e.title],
+            "refs": list(e.refs),
+            "keywords": list(e.keywords),
+            "questions": list(e.questions),
+            "answer": [e.answer, *e.levels.values()],
+        }
+        for name, texts in fields.items():
+            weight = FIELD_WEIGHTS[name]
+            for text in texts:
+                for tok in query_tokens(text):
+                    bag[tok] += weight
+        return bag
+
+    def _build_index(self) -> None:
+        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._lengths: list[int] = []
+        for i, e in enumerate(self.entries):
+            bag = self._doc_tokens(e)
+            self._lengths.append(sum(bag.values()))
+            for tok, tf in bag.items():
+                self._postings[tok].append((i, tf))
+        n = max(1, len(self.entries))
+        self._avg_len = sum(self._lengths) / n
+        self._idf = {
+            tok: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for tok, p in self._postings.items()
+        }
+        #: An unknown word is as informative as the rarest known one.
+        self._unknown_idf = math.log(1 + (n - 0.5) / 0.5)
+
+    # ----- ranking -----------------------------------------------------------------------
+    def rank(self, text: str, limit: int = 5) -> list[Hit]:
+        tokens = list(dict.fromkeys(query_tokens(text)))
+        if not tokens:
+            return []
+        scores: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
+        total_info = 0.0
+        for tok in tokens:
+            idf = self._idf.get(tok)
+            # Single Thai/Latin characters say little; don't let them dominate the coverage.
+            info_weight = 0.3 if len(tok) == 1 else 1.0
+            total_info += (idf if idf is not None else self._unknown_idf) * info_weight
+            if idf is None:
+                continue
+            for doc, tf in self._postings[tok]:
+                norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self._lengths[doc] / self._avg_len))
+                scores[doc] += idf * norm
+                covered[doc] += idf * info_weight
+        ranked = sorted(scores, key=lambda d: (-scores[d], d))[:limit]
+        return [
+            Hit(self.entries[d], scores[d], covered[d] / total_info if total_info else 0.0) for d in ranked
+        ]
+
+    # ----- structured references ---------------------------------------------------------
+    def resolve_ref(self, prepared: str) -> tuple[Entry | None, str]:
+        """An exact reference in the question, and the ประเด็น level asked for (if any)."""
+        low = prepared.casefold()
+        level = next((LEVEL_WORDS[w] for w in LEVEL_WORDS if w in low), "")
+        if m := _GAP.search(low):
+            e = self.by_ref.get(f"gap {m.group(1)}.{m.group(2)}.{m.group(3)}")
+            if e:
+                return e, ""
+        if m := _KPI.search(low):
+            e = self.by_ref.get(f"ตัวชี้วัด {int(m.group(1))}")
+            if e:
+                return e, ""
+        if "คลินิก" in low and (m := _HMUAD.search(low)):
+            e = self.by_ref.get(f"คลินิก หมวด {m.group(1)}")
+            if e:
+                return e, ""
+        if m := _FACTOR.search(low):
+            e = self.by_ref.get(f"ปัจจัย {m.group(1)}")
+            if e:
+                return e, ""
+        if m := _PRADEN.search(low):
+            ref = f"ประเด็น {m.group(1)}.{m.group(2)}"
+            e = self.by_ref.get(ref)
+            if e:
+                return e, level
+        if m := _HMUAD.search(low):
+            base = f"หมวด {m.group(1)}"
+            for word, facet in FACETS.items():
+                if word in low and (e := self.by_ref.get(f"{base}/{facet}")):
+                    return e, ""
+            e = self.by_ref.get(base)
+            if e:
+                return e, ""
+        if m := _C.search(low):
+            e = self.by_ref.get(f"C{m.group(1)}")
+            if e:
+                return e, ""
+        if m := _STEP.search(low):
+            e = self.by_ref.get(f"ขั้น {m.group(1)}")
+            if e:
+                return e, ""
+        if m := _ACTIVITY.search(low):
+            e = self.by_ref.get(f"กิจกรรม {int(m.group(1))}")
+            if e:
+                return e, ""
+        return None, ""
+
+    def find(self, text: str, threshold: float) -> Resolution:
+        prepared = prepare(text)
+        entry, level = self.resolve_ref(prepared)
+        if entry is not None:
+            return Resolution(entry, 1.0, exact=True, level=level, prepared=prepared)
+        hits = tuple(self.rank(prepared))
+        if hits and hits[0].confidence >= threshold:
+            return Resolution(hits[0].entry, hits[0].confidence, candidates=hits, prepared=prepared)
+        return Resolution(None, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
+
+
+def level_text(entry: Entry, level: str) -> str:
+    return f"{LEVEL_TITLES[level]}: {entry.levels[level]}" if level in entry.levels else ""
+
+
+__all__ = ["FACETS", "LEVEL_NAMES", "Hit", "KnowledgeBase", "Resolution", "level_text", "query_tokens"]
