@@ -156,7 +156,8 @@ class _Where:
         raise CatalogueError(f"{self.origin}:{th_place} {th}{en_place}")
 
 
-def _mapping(raw: Any, where: _Where, name: str | None, known: set[str]) -> dict[str, Any]:
+def _mapping(raw: Any, where: _Where, name: str | None, known: set[str] | None) -> dict[str, Any]:
+    """A mapping without YAML's surprise booleans, and (given ``known``) without unknown fields."""
     if not isinstance(raw, dict):
         where.fail(name, "ต้องเป็น mapping (ชื่อช่อง: ค่า)", "must be a mapping of field: value")
     flags = [k for k in raw if isinstance(k, bool)]
@@ -166,7 +167,7 @@ def _mapping(raw: Any, where: _Where, name: str | None, known: set[str]) -> dict
             "มีชื่อช่องที่ YAML อ่านเป็น true/false (เช่น no, yes, on, off) ให้ใช้ชื่อช่องที่ถูกต้อง เช่น number",
             "a key was read by YAML as true/false (no, yes, on, off); use the documented field name, e.g. number",
         )
-    unknown = sorted(str(k) for k in set(raw) - known)
+    unknown = sorted(str(k) for k in set(raw) - known) if known is not None else []
     if unknown:
         where.fail(name, f"มีช่องที่ไม่รู้จัก {unknown} ช่องที่ใช้ได้: {sorted(known)}", f"unknown fields {unknown}")
     return raw
@@ -194,7 +195,9 @@ def _int(raw: dict[str, Any], name: str, where: _Where, required: bool = True, m
     return value
 
 
-def _number(raw: dict[str, Any], name: str, where: _Where, required: bool = True, positive: bool = False) -> Decimal | None:
+def _number(
+    raw: dict[str, Any], name: str, where: _Where, required: bool = True, positive: bool = False
+) -> Decimal | None:
     value = raw.get(name)
     if value is None:
         if required:
@@ -244,9 +247,9 @@ def _parse_round(raw: Any, where: _Where) -> Round:
 
 
 def _parse_component(raw: Any, where: _Where, round_months: set[int]) -> Component:
-    raw = _mapping(raw, where, None, COMPONENT_FIELDS)
-    number = _int(raw, "number", where)
+    number = _int(_mapping(raw, where, None, None), "number", where)
     where = _Where(where.origin, f"องค์ประกอบที่ {number}", f"component {number}")
+    raw = _mapping(raw, where, None, COMPONENT_FIELDS)
     rounds = _list(raw, "rounds", where)
     for months in rounds:
         if isinstance(months, bool) or not isinstance(months, int) or months not in round_months:
@@ -284,9 +287,9 @@ def _round_key(key: Any, where: _Where) -> int:
 
 
 def _parse_indicator(raw: Any, where: _Where, components: dict[int, Component]) -> Indicator:
-    raw = _mapping(raw, where, None, INDICATOR_FIELDS)
-    number = _int(raw, "number", where)
+    number = _int(_mapping(raw, where, None, None), "number", where)
     where = _Where(where.origin, f"ตัวชี้วัดที่ {number}", f"indicator {number}")
+    raw = _mapping(raw, where, None, INDICATOR_FIELDS)
     component_no = _int(raw, "component", where)
     component = components.get(component_no)
     if component is None:
@@ -397,7 +400,8 @@ def parse_catalogue(data: Any, origin: str) -> Catalogue:
         _parse_component(c, _Where(origin, "ส่วน components", "section components"), months)
         for c in _list(data, "components", top)
     )
-    _unique([c.number for c in components], _Where(origin, "ส่วน components", "section components"), "number", "องค์ประกอบที่")
+    where = _Where(origin, "ส่วน components", "section components")
+    _unique([c.number for c in components], where, "number", "องค์ประกอบที่")
     by_number = {c.number: c for c in components}
     indicators = tuple(
         _parse_indicator(i, _Where(origin, f"ส่วน indicators รายการที่ {n}", f"indicators item {n}"), by_number)

@@ -85,7 +85,9 @@ def oriented(result: Number, targets: HasTargets, direction: str) -> tuple[Decim
     return sign * to_decimal(result), sign * low, sign * mid, sign * top
 
 
-def score_decimal(result: Number, targets: HasTargets, *, direction: str = "higher", below_min: str = "zero") -> Decimal:
+def score_decimal(
+    result: Number, targets: HasTargets, *, direction: str = "higher", below_min: str = "zero"
+) -> Decimal:
     """:func:`score` as an exact Decimal, for sums that must add up to the cent."""
     if below_min not in BELOW_MIN_POLICIES:
         raise ValueError(f"below_min ต้องเป็น {BELOW_MIN_POLICIES} (unknown policy {below_min!r})")
