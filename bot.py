@@ -31,6 +31,9 @@ def build_engine(settings: Settings) -> Engine:
     kb = KnowledgeBase(load_entries(settings.knowledge_dir))
     services = Services(kb=kb)
     engine = Engine(settings, build_dispatcher(), services)
+    from db.kpi_store import ensure_seeded
+
+    ensure_seeded(engine.sessions, settings.knowledge_dir / "indicators")
     if settings.line_enabled:
         from channels.line import LineSender, event_to_request
 

@@ -9,7 +9,8 @@ def register_commands(app: Flask) -> None:
     from commands.chat import chat_command
     from commands.dbcmd import db_group
     from commands.kb import kb_group
+    from commands.kpi import kpi_group
     from commands.users import users_group
 
-    for command in (kb_group, users_group, db_group, chat_command):
+    for command in (kb_group, kpi_group, users_group, db_group, chat_command):
         app.cli.add_command(command)

@@ -7,7 +7,8 @@ from core.dispatch import Dispatcher, Handler
 
 def build_dispatcher() -> Dispatcher:
     from handlers.help import HelpHandler, NonTextHandler
+    from handlers.kpi import KpiHandler
     from handlers.pmqa import KnowledgeHandler
 
-    handlers: list[Handler] = [HelpHandler(), NonTextHandler()]
+    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), KpiHandler()]
     return Dispatcher(handlers, fallback=KnowledgeHandler())

@@ -43,6 +43,16 @@ def answer_entry(entry: Entry, kb: KnowledgeBase, level: str = "") -> Reply:
 class KnowledgeHandler:
     name = "pmqa"
 
+    @staticmethod
+    def _indicator(entry: Entry, ctx: Context) -> Reply | None:
+        """An indicator found by a free question: show its live card (results for registered staff)."""
+        from db import kpi_store
+        from handlers.kpi import KpiHandler
+
+        view = kpi_store.round_view(ctx.session)
+        indicator = view.catalogue.indicator(int(entry.id.split("-")[1])) if view else None
+        return KpiHandler().detail(ctx, view, indicator) if view and indicator else None
+
     def check(self, req: Request, ctx: Context) -> bool:
         return (req.kind == "text" and bool(req.text.strip())) or req.data.startswith("kb:")
 
@@ -52,8 +62,12 @@ class KnowledgeHandler:
             entry = kb.by_id.get(req.data[3:])
             if entry is None:
                 return Reply.text("ขออภัยค่ะ ไม่พบหัวข้อนี้แล้ว (เนื้อหาอาจถูกปรับปรุง) ลองพิมพ์คำถามใหม่นะคะ")
+            if entry.id.startswith("kpi-") and entry.id != "kpi-overview":
+                return self._indicator(entry, ctx) or answer_entry(entry, kb)
             return answer_entry(entry, kb)
         found = kb.find(req.text, ctx.settings.answer_threshold)
+        if found.entry is not None and found.entry.id.startswith("kpi-") and found.entry.id != "kpi-overview":
+            return self._indicator(found.entry, ctx) or answer_entry(found.entry, kb)
         if found.entry is not None:
             return answer_entry(found.entry, kb, found.level)
         suggestions = [h for h in found.candidates if h.confidence >= MIN_SUGGESTION][:MAX_CANDIDATES]

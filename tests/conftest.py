@@ -70,6 +70,7 @@ def make_settings(db_url: str, fake_line: FakeLine | None = None, **overrides: A
         "DATABASE_URL": db_url,
         "BOT_ADMIN_IDS": "U" + "a" * 32,
         "LINE_API_TIMEOUT": "3",
+        **({"KNOWLEDGE_DIR": os.environ["KNOWLEDGE_DIR"]} if os.environ.get("KNOWLEDGE_DIR") else {}),
     }
     return Settings.from_env(env, **overrides)
 

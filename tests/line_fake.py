@@ -29,7 +29,8 @@ def sign(body: bytes, secret: str = SECRET) -> str:
 
 @dataclass
 class FakeLine:
-    """Records what the bot sends; ``delay`` makes every call slow, ``fail_next`` fails some."""
+    """Records what the bot sends. ``delay`` makes every call slow; ``fail_status`` makes the next
+    reply/push calls answer with those HTTP statuses (profile calls are not affected)."""
 
     server: HTTPServer
     delay: float = 0.0
@@ -58,7 +59,8 @@ class FakeLine:
         call = {"path": request.path, "headers": dict(request.headers), "body": body}
         with self.lock:
             self.calls.append(call)
-            status = self.fail_status.pop(0) if self.fail_status else 0
+            failing = request.method == "POST" and self.fail_status
+            status = self.fail_status.pop(0) if failing else 0
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return call, Response(json.dumps({"message": "Authentication failed"}), 401, content_type="application/json")
         if status:
@@ -74,7 +76,7 @@ class FakeLine:
             if token in self.used_tokens:
                 return Response(json.dumps({"message": "Invalid reply token"}), 400, content_type="application/json")
             self.used_tokens.add(token)
-        return Response(json.dumps({"sentMessages": []}), 200, content_type="application/json")
+        return self._sent(call)
 
     def _push(self, request: Request) -> Response:
         call, failure = self._record(request)
@@ -86,7 +88,13 @@ class FakeLine:
                 return Response(json.dumps({"message": "duplicate"}), 409, content_type="application/json")
             if key:
                 self.retry_keys.add(key)
-        return Response(json.dumps({"sentMessages": []}), 200, content_type="application/json")
+        return self._sent(call)
+
+    @staticmethod
+    def _sent(call: dict[str, Any]) -> Response:
+        """LINE's answer: one ``sentMessages`` entry per message sent."""
+        sent = [{"id": f"{next(_ids)}", "quoteToken": f"qt{next(_ids)}"} for _ in call["body"].get("messages", [])]
+        return Response(json.dumps({"sentMessages": sent}), 200, content_type="application/json")
 
     def _profile(self, request: Request) -> Response:
         call, failure = self._record(request)

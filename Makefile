@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make run` (the bot on http://localhost:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHAINLP_OFFLINE := 1
+export PORT ?= 8000
+
+.PHONY: run test lint eval bench chat clean
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+run: $(BIN)/.installed
+	$(BIN)/flask --app bot db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py 'bot:create_app()'
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+eval: $(BIN)/.installed
+	$(BIN)/flask --app bot kb eval ../shared/eval/questions.jsonl
+
+chat: $(BIN)/.installed
+	$(BIN)/flask --app bot chat
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis

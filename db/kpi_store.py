@@ -1,0 +1,162 @@
+"""Reading and changing KPI data in the database. Scores come from the pure ``scoring`` package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.kpi import KpiChange, KpiResult, KpiYear
+from db.models import AuditLog
+from knowledge.indicators import Catalogue, Indicator, dump_catalogue, load_catalogue, parse_catalogue
+from scoring import ScoredIndicator, score, score_round, summarize
+from scoring.totals import Summary
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """One round of one year, scored with the current results."""
+
+    catalogue: Catalogue
+    months: int
+    results: dict[int, KpiResult]
+    scored: list[ScoredIndicator]
+    summary: Summary
+
+    def item(self, number: int) -> ScoredIndicator | None:
+        return next((s for s in self.scored if s.number == number), None)
+
+
+def import_catalogue(session: Session, catalogue: Catalogue, actor: str = "import") -> dict[str, int]:
+    """Store (or replace) a year's catalogue. Results from the file are taken only where none is
+    recorded yet, so re-importing never overwrites what managers recorded in chat."""
+    row = session.get(KpiYear, catalogue.fiscal_year)
+    if row is None:
+        row = KpiYear(fiscal_year=catalogue.fiscal_year)
+        session.add(row)
+    row.title, row.catalogue, row.imported_by = catalogue.title, dump_catalogue(catalogue), actor
+    added = kept = 0
+    for ind in catalogue.indicators:
+        for months, targets in ind.rounds.items():
+            if targets.result is None:
+                continue
+            existing = session.scalar(select(KpiResult).where(
+                KpiResult.fiscal_year == catalogue.fiscal_year, KpiResult.indicator_no == ind.number,
+                KpiResult.round_months == months))
+            if existing is not None:
+                kept += 1
+                continue
+            session.add(KpiResult(fiscal_year=catalogue.fiscal_year, indicator_no=ind.number, round_months=months,
+                                  result=targets.result, result_text=targets.result_text or "", updated_by=actor))
+            added += 1
+    session.add(AuditLog(actor=actor, action="kpi.import", detail={"fiscal_year": catalogue.fiscal_year}))
+    session.flush()
+    return {"indicators": len(catalogue.indicators), "results_added": added, "results_kept": kept}
+
+
+def ensure_seeded(sessions, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """On an empty database, import the newest catalogue file so the bot answers from the start."""
+    from knowledge.indicators import latest_catalogue_path
+
+    with sessions() as session, session.begin():
+        if session.scalar(select(func.count()).select_from(KpiYear)):
+            return
+    try:
+        with sessions() as session, session.begin():
+            import_catalogue(session, load_catalogue(latest_catalogue_path(folder)), actor="seed")
+    except IntegrityError:
+        pass  # another process seeded it at the same moment
+
+
+def current_year(session: Session) -> int | None:
+    return session.scalar(select(func.max(KpiYear.fiscal_year)))
+
+
+def catalogue_for(session: Session, year: int) -> Catalogue | None:
+    row = session.get(KpiYear, year)
+    return parse_catalogue(row.catalogue, f"database fy{year}") if row else None
+
+
+def current_round(catalogue: Catalogue, results: list[KpiResult] | None = None) -> int:
+    """The latest round that has targets for some indicator (6 before 12)."""
+    rounds = sorted({m for ind in catalogue.indicators for m in ind.rounds})
+    return rounds[-1] if rounds else min(r.months for r in catalogue.rounds)
+
+
+def round_view(session: Session, year: int | None = None, months: int | None = None) -> RoundView | None:
+    year = year or current_year(session)
+    if year is None:
+        return None
+    catalogue = catalogue_for(session, year)
+    if catalogue is None:
+        return None
+    months = months or current_round(catalogue)
+    rows = session.scalars(select(KpiResult).where(KpiResult.fiscal_year == year,
+                                                   KpiResult.round_months == months)).all()
+    results = {r.indicator_no: r for r in rows if catalogue.indicator(r.indicator_no) and
+               catalogue.indicator(r.indicator_no).rounds.get(months)}  # type: ignore[union-attr]
+    scored = score_round(catalogue, months, {n: r.result for n, r in results.items()})
+    # Indicators whose file result was removed in the database stay unassessed.
+    scored = [s if s.number in results else ScoredIndicator(s.number, s.component, s.weight, None, s.name, None)
+              for s in scored]
+    return RoundView(catalogue, months, results, scored, summarize(scored))
+
+
+def score_with(indicator: Indicator, months: int, result: Decimal | None) -> float | None:
+    targets = indicator.rounds.get(months)
+    if targets is None or result is None:
+        return None
+    return score(result, targets, direction=indicator.direction)
+
+
+def record_result(session: Session, *, year: int, months: int, number: int, expected_old: Decimal | None,
+                  new: Decimal, actor: str, actor_name: str) -> str:
+    """Store a confirmed result. Returns ``"saved"``, ``"same"`` (already that value: a double tap)
+    or ``"changed"`` (someone changed it since the confirmation was shown: nothing stored)."""
+    catalogue = catalogue_for(session, year)
+    indicator = catalogue.indicator(number) if catalogue else None
+    if indicator is None or months not in indicator.rounds:
+        return "changed"
+    query = select(KpiResult).where(KpiResult.fiscal_year == year, KpiResult.indicator_no == number,
+                                    KpiResult.round_months == months)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.scalar(query)
+    current = row.result if row is not None else None
+    if current is not None and Decimal(current) == new:
+        return "same"
+    if (current is None) != (expected_old is None) or (current is not None and Decimal(current) != expected_old):
+        return "changed"
+    old_score = score_with(indicator, months, Decimal(current) if current is not None else None)
+    if row is None:
+        row = KpiResult(fiscal_year=year, indicator_no=number, round_months=months, result=new)
+        session.add(row)
+    row.result, row.updated_by = new, actor
+    row.result_text = ""
+    new_score = score_with(indicator, months, new)
+    session.add(KpiChange(fiscal_year=year, indicator_no=number, round_months=months, old_result=current,
+                          new_result=new, old_score=_dec(old_score), new_score=_dec(new_score),
+                          changed_by=actor, changed_by_name=actor_name[:200]))
+    session.add(AuditLog(actor=actor, action="kpi.record",
+                         detail={"year": year, "round": months, "indicator": number, "old": _s(current),
+                                 "new": _s(new)}))
+    session.flush()
+    return "saved"
+
+
+def history(session: Session, year: int, number: int, limit: int = 10) -> list[KpiChange]:
+    return list(session.scalars(
+        select(KpiChange).where(KpiChange.fiscal_year == year, KpiChange.indicator_no == number)
+        .order_by(KpiChange.id.desc()).limit(limit)))
+
+
+def _dec(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 4)))
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else format(Decimal(value).normalize(), "f")

@@ -1,0 +1,313 @@
+"""KPI status for managers: the round's card, one indicator's details, recording a result (with a
+confirmation), and the history of changes."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta, timezone
+from decimal import Decimal
+
+from core.dispatch import Context
+from core.messages import Card, CardRow, CardSection, Choice, Reply, Request, Text
+from db import kpi_store
+from db.kpi_store import RoundView
+from handlers.common import ask, tap
+from knowledge.indicators import Indicator
+from scoring import ASSUMPTION_NOTE, format_gap, format_number, gap_to_next, read_number, status
+from thai import normalize, prepare
+
+_REF = re.compile(r"(?:ตัวชี้วัด(?:ตัว)?(?:ที่)?|kpi|ตัวที่)\s*(?:ที่)?\s*(\d{1,2})(?![\d.,])", re.IGNORECASE)
+_STATUS_WORDS = ("สถานะ", "เป็นยังไง", "เป็นอย่างไร", "ยังไงบ้าง", "ทั้งหมด", "สรุป", "ภาพรวม", "ขอดู", "ดู",
+                 "status", "บ้าง", "คะแนนรวม", "ผลรวม")
+_KPI_WORDS = ("kpi", "ตัวชี้วัด", "เคพีไอ")
+NEED_REGISTER = ("ผลการดำเนินงานและคะแนนตัวชี้วัดดูได้เฉพาะบุคลากรที่ลงทะเบียนแล้วค่ะ "
+                 "พิมพ์ “ลงทะเบียน” เพื่อส่งคำขอ แล้วรอผู้ดูแลระบบอนุมัตินะคะ")
+MANAGER_ROLES = {"manager", "admin"}
+_BANGKOK = timezone(timedelta(hours=7))
+
+
+def _number_text(value: Decimal | None) -> str:
+    return "-" if value is None else format_number(value)
+
+
+def _score_text(value: float | None) -> str:
+    return "ยังไม่ประเมิน" if value is None else f"{value:.2f} คะแนน"
+
+
+def _units(view: RoundView) -> dict[str, str]:
+    """Unit codes as typed (with or without the dot) → the catalogue's spelling."""
+    out: dict[str, str] = {}
+    for ind in view.catalogue.indicators:
+        if ind.unit:
+            out[ind.unit.casefold()] = ind.unit
+            out[ind.unit.rstrip(".").casefold()] = ind.unit
+    return out
+
+
+class KpiHandler:
+    name = "kpi"
+
+    # ----- routing ---------------------------------------------------------------------------
+    def check(self, req: Request, ctx: Context) -> bool:
+        if req.kind == "postback":
+            return req.data.startswith("kpi:")
+        if req.kind != "text":
+            return False
+        text = prepare(req.text).casefold()
+        flat = text.replace(" ", "")
+        if flat.startswith(("บันทึกผล", "แก้ผล", "อัปเดตผล", "ประวัติ")) and _REF.search(text):
+            return True
+        if _REF.search(text):
+            return True
+        if any(w in flat for w in _KPI_WORDS):
+            rest = flat
+            for w in _KPI_WORDS:
+                rest = rest.replace(w, "")
+            return rest == "" or any(w in flat for w in _STATUS_WORDS) or "ของ" in flat
+        return False
+
+    def handle(self, req: Request, ctx: Context) -> Reply:
+        view = kpi_store.round_view(ctx.session)
+        if view is None:
+            return Reply.text("ยังไม่มีข้อมูลตัวชี้วัดในระบบค่ะ ผู้ดูแลนำเข้าได้ด้วย flask --app bot kpi import")
+        if req.kind == "postback":
+            return self._postback(req, ctx, view)
+        text = prepare(req.text)
+        flat = text.replace(" ", "").casefold()
+        ref = _REF.search(text)
+        if ref is None:
+            return self.status_card(ctx, view, self._unit_filter(text, view))
+        indicator = view.catalogue.indicator(int(ref.group(1)))
+        if indicator is None:
+            count = len(view.catalogue.indicators)
+            return Reply.text(f"ไม่มีตัวชี้วัดที่ {int(ref.group(1))} ค่ะ ปีงบประมาณ {view.catalogue.fiscal_year} "
+                              f"มีตัวชี้วัด {count} ตัว (ที่ 1–{count})", [ask("สถานะ KPI")])
+        if flat.startswith("ประวัติ"):
+            return self.history(ctx, view, indicator)
+        if flat.startswith(("บันทึกผล", "แก้ผล", "อัปเดตผล")):
+            raw = normalize(req.text)
+            tail = _REF.search(raw)
+            value_text = raw[tail.end():] if tail else raw[ref.end():]
+            return self.propose(ctx, view, indicator, value_text)
+        return self.detail(ctx, view, indicator)
+
+    def _unit_filter(self, text: str, view: RoundView) -> str:
+        units = _units(view)
+        for token in re.findall(r"[ก-ฮ]{2,3}\.?", text):
+            if token.casefold() in units:
+                return units[token.casefold()]
+        return ""
+
+    # ----- views -----------------------------------------------------------------------------
+    def status_card(self, ctx: Context, view: RoundView, unit: str = "") -> Reply:
+        if not ctx.is_registered:
+            return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
+        cat = view.catalogue
+        round_name = cat.round(view.months).name if cat.round(view.months) else f"รอบ {view.months} เดือน"
+        sections: list[CardSection] = []
+        alt_parts: list[str] = []
+        for comp in cat.components:
+            items = [s for s in view.scored if s.component == comp.number]
+            if unit:
+                items = [s for s in items if (cat.indicator(s.number) or _NO).unit == unit]
+            if not items:
+                continue
+            title = f"องค์ประกอบที่ {comp.number} {comp.short or comp.name} ({format_number(comp.weight)}%)"
+            if view.months not in comp.rounds:
+                sections.append(CardSection(title=title, body=f"ประเมินเฉพาะรอบ {', '.join(map(str, comp.rounds))} "
+                                            f"เดือน — ยังไม่มีผลใน{round_name}"))
+                alt_parts.append(f"องค์ประกอบที่ {comp.number} ประเมินเฉพาะรอบ 12 เดือน")
+                continue
+            rows = []
+            for s in items:
+                st = status(s.score)
+                rows.append(CardRow(label=f"{s.number}. {_short(s.name)}",
+                                    value=_score_text(s.score), bar=s.score if s.score is not None else 0.0,
+                                    color=st.colour))
+            total = view.summary.components.get(comp.number)
+            if total and not unit and total.percent is not None:
+                rows.append(CardRow(label="รวมองค์ประกอบ", value=f"{_pts(total.earned)} / {_pts(total.possible)}"))
+            sections.append(CardSection(title=title, rows=tuple(rows)))
+        overall = view.summary.overall
+        if unit:
+            mine = [s for s in view.scored if (cat.indicator(s.number) or _NO).unit == unit]
+            if not mine:
+                return Reply.text(f"ไม่พบตัวชี้วัดที่ {unit} รับผิดชอบในปีงบประมาณ {cat.fiscal_year} ค่ะ",
+                                  [ask("สถานะ KPI")])
+            headline = f"ตัวชี้วัดของ {unit} ({len(mine)} ตัว)"
+        else:
+            pct = f"{overall.percent:.2f}%" if overall.percent is not None else "-"
+            headline = f"รวม {_pts(overall.earned)} / {_pts(overall.possible)} คะแนน ({pct})"
+        alt = (f"สถานะ KPI ปีงบประมาณ {cat.fiscal_year} {round_name}: {headline}. "
+               + "; ".join(f"ตัวชี้วัดที่ {s.number} {_score_text(s.score)}" for s in view.scored
+                           if s.score is not None and (not unit or (cat.indicator(s.number) or _NO).unit == unit))
+               + (". " + ". ".join(alt_parts) if alt_parts else ""))
+        card = Card(title=f"สถานะ KPI ปีงบประมาณ {cat.fiscal_year}", subtitle=f"{round_name} · {headline}",
+                    alt_text=alt[:400], sections=tuple(sections), footer=ASSUMPTION_NOTE)
+        choices = [ask(f"ตัวชี้วัดที่ {s.number}") for s in view.scored if s.score is not None][:8]
+        summary_text = f"{card.title} {round_name}\n{headline}"
+        return Reply(messages=(Text(summary_text), card), choices=tuple(choices))
+
+    def detail(self, ctx: Context, view: RoundView, ind: Indicator) -> Reply:
+        cat = view.catalogue
+        comp = cat.component(ind.component)
+        targets = ind.rounds.get(view.months)
+        measure = ind.measure or ""
+        rows = [
+            CardRow("น้ำหนัก", f"ร้อยละ {format_number(ind.weight)}"),
+            CardRow("หน่วยงานรับผิดชอบ", ind.unit or "-"),
+            CardRow("องค์ประกอบ", f"{ind.component} {comp.short if comp else ''}".strip()),
+        ]
+        lines = [f"ตัวชี้วัดที่ {ind.number} {ind.name}",
+                 f"น้ำหนัก ร้อยละ {format_number(ind.weight)} · หน่วยงานรับผิดชอบ {ind.unit or '-'}"]
+        sections = [CardSection(rows=tuple(rows))]
+        choices: list[Choice] = [ask("สถานะ KPI")]
+        if targets is None:
+            rounds = ", ".join(str(m) for m in (comp.rounds if comp else ()))
+            note = f"ตัวชี้วัดนี้อยู่ในองค์ประกอบที่ {ind.component} ซึ่งประเมินเฉพาะรอบ {rounds} เดือน " \
+                   f"จึงยังไม่มีค่าเป้าหมายและผลในรอบ {view.months} เดือน"
+            lines.append(note)
+            sections.append(CardSection(title="ค่าเป้าหมาย", body=note))
+        else:
+            trows = (CardRow("ขั้นต่ำ (50 คะแนน)", f"{format_number(targets.min)} {measure}".strip()),
+                     CardRow("มาตรฐาน (75 คะแนน)", f"{format_number(targets.standard)} {measure}".strip()),
+                     CardRow("ขั้นสูง (100 คะแนน)", f"{format_number(targets.high)} {measure}".strip()))
+            sections.append(CardSection(title=f"ค่าเป้าหมายรอบ {view.months} เดือน", rows=trows))
+            lines.append(f"ค่าเป้าหมายรอบ {view.months} เดือน: ขั้นต่ำ {trows[0].value} · มาตรฐาน {trows[1].value} · "
+                         f"ขั้นสูง {trows[2].value}")
+            if ctx.is_registered:
+                item = view.item(ind.number)
+                row = view.results.get(ind.number)
+                result_text = (row.result_text if row and row.result_text else
+                               f"{_number_text(item.result if item else None)} {measure}".strip())
+                st = status(item.score if item else None)
+                res_rows = [CardRow("ผลการดำเนินงาน", result_text),
+                            CardRow("คะแนน", _score_text(item.score if item else None),
+                                    bar=item.score if item and item.score is not None else None, color=st.colour),
+                            CardRow("สถานะ", st.label)]
+                gap = gap_to_next(item.result, targets, ind.direction) if item and item.result is not None else None
+                if gap is not None:
+                    res_rows.append(CardRow("ส่วนที่ขาด", format_gap(gap, ind.measure)))
+                sections.append(CardSection(title="ผล", rows=tuple(res_rows)))
+                lines.append(f"ผลการดำเนินงาน: {result_text} → {_score_text(item.score if item else None)} "
+                             f"({st.label})" + (f" · {format_gap(gap, ind.measure)}" if gap else ""))
+                choices.append(ask(f"ประวัติ ตัวชี้วัดที่ {ind.number}"))
+                if ctx.role in MANAGER_ROLES:
+                    choices.append(ask("วิธีบันทึกผล", f"บันทึกผล ตัวชี้วัดที่ {ind.number}"))
+            else:
+                lines.append(NEED_REGISTER)
+                choices.append(ask("ลงทะเบียน"))
+        text = "\n".join(lines)
+        card = Card(title=f"ตัวชี้วัดที่ {ind.number}", subtitle=ind.name, alt_text=text[:400],
+                    sections=tuple(sections), footer=ASSUMPTION_NOTE if ctx.is_registered and targets else "")
+        return Reply(messages=(Text(text), card), choices=tuple(choices))
+
+    def history(self, ctx: Context, view: RoundView, ind: Indicator) -> Reply:
+        if not ctx.is_registered:
+            return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
+        changes = kpi_store.history(ctx.session, view.catalogue.fiscal_year, ind.number)
+        if not changes:
+            return Reply.text(f"ตัวชี้วัดที่ {ind.number} ยังไม่มีการแก้ไขผลผ่านบอทค่ะ "
+                              f"(ผลปัจจุบันมาจากเอกสารที่นำเข้า)", [ask(f"ตัวชี้วัดที่ {ind.number}")])
+        lines = [f"ประวัติการแก้ไขผล ตัวชี้วัดที่ {ind.number} (ล่าสุดก่อน)"]
+        for c in changes:
+            when = c.at.astimezone(_BANGKOK).strftime("%d/%m/%Y %H:%M")
+            who = c.changed_by_name or c.changed_by
+            old = _number_text(c.old_result)
+            lines.append(f"• {when} น. {who}: {old} → {_number_text(c.new_result)} "
+                         f"(คะแนน {_score_or_dash(c.old_score)} → {_score_or_dash(c.new_score)})")
+        return Reply.text("\n".join(lines), [ask(f"ตัวชี้วัดที่ {ind.number}")])
+
+    # ----- recording -------------------------------------------------------------------------
+    def propose(self, ctx: Context, view: RoundView, ind: Indicator, value_text: str) -> Reply:
+        if not ctx.is_registered:
+            return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
+        if ctx.role not in MANAGER_ROLES:
+            return Reply.text("ขออภัยค่ะ การบันทึกผลตัวชี้วัดทำได้เฉพาะผู้บริหาร (manager) หรือผู้ดูแลระบบ "
+                              "บุคลากรทั่วไปดูผลได้ แต่แก้ไขไม่ได้ค่ะ", [ask(f"ตัวชี้วัดที่ {ind.number}")])
+        targets = ind.rounds.get(view.months)
+        if targets is None:
+            return Reply.text(f"ตัวชี้วัดที่ {ind.number} ไม่มีค่าเป้าหมายในรอบ {view.months} เดือน "
+                              f"จึงยังบันทึกผลรอบนี้ไม่ได้ค่ะ")
+        reading = read_number(value_text)
+        if reading.value is None:
+            example = f"บันทึกผล ตัวชี้วัดที่ {ind.number} {format_number(targets.standard)}"
+            why = reading.reason or "ไม่พบตัวเลข"
+            return Reply.text(f"ยังไม่ได้บันทึกค่ะ: {why.split(' (')[0]}\nกรุณาพิมพ์ผลเป็นตัวเลข เช่น “{example}”",
+                              [ask(f"ตัวชี้วัดที่ {ind.number}")])
+        new = reading.value
+        current = view.results.get(ind.number)
+        old = Decimal(current.result) if current is not None else None
+        old_score = kpi_store.score_with(ind, view.months, old)
+        new_score = kpi_store.score_with(ind, view.months, new)
+        if old is not None and old == new:
+            return Reply.text(f"ผลตัวชี้วัดที่ {ind.number} เป็น {format_number(new)} อยู่แล้วค่ะ ไม่มีอะไรเปลี่ยน")
+        data = f"kpi:set|{view.catalogue.fiscal_year}|{view.months}|{ind.number}|{_plain(new)}|{_plain(old)}"
+        measure = ind.measure or ""
+        text = (f"ยืนยันบันทึกผล ตัวชี้วัดที่ {ind.number} ({view.months} เดือน)?\n"
+                f"ผลเดิม: {_number_text(old)} {measure} → {_score_text(old_score)}\n"
+                f"ผลใหม่: {format_number(new)} {measure} → {_score_text(new_score)}\n"
+                f"แตะ “ยืนยัน” เพื่อบันทึก หรือ “ยกเลิก”")
+        return Reply.text(text, [tap("ยืนยัน", data, "ยืนยันบันทึกผล"), tap("ยกเลิก", "kpi:cancel", "ยกเลิก")])
+
+    def _postback(self, req: Request, ctx: Context, view: RoundView) -> Reply:
+        if req.data == "kpi:cancel":
+            return Reply.text("ยกเลิกแล้วค่ะ ไม่มีการบันทึก", [ask("สถานะ KPI")])
+        parts = req.data.split("|")
+        if parts[0] != "kpi:set" or len(parts) != 6:
+            return Reply.text("ขออภัยค่ะ ปุ่มนี้ใช้ไม่ได้แล้ว ลองพิมพ์คำสั่งใหม่นะคะ")
+        if not ctx.is_registered or ctx.role not in MANAGER_ROLES:
+            return Reply.text("ขออภัยค่ะ การบันทึกผลตัวชี้วัดทำได้เฉพาะผู้บริหาร (manager) หรือผู้ดูแลระบบ")
+        try:
+            year, months, number = int(parts[1]), int(parts[2]), int(parts[3])
+            new = Decimal(parts[4])
+            old = Decimal(parts[5]) if parts[5] else None
+        except (ValueError, ArithmeticError):
+            return Reply.text("ขออภัยค่ะ ข้อมูลในปุ่มไม่ถูกต้อง ลองพิมพ์คำสั่งบันทึกผลใหม่นะคะ")
+        user = ctx.user
+        outcome = kpi_store.record_result(ctx.session, year=year, months=months, number=number, expected_old=old,
+                                          new=new, actor=req.user_id,
+                                          actor_name=(user.full_name or user.display_name) if user else "")
+        if outcome == "same":
+            return Reply.text(f"บันทึกผลตัวชี้วัดที่ {number} เป็น {format_number(new)} ไว้แล้วค่ะ",
+                              [ask(f"ตัวชี้วัดที่ {number}"), ask("สถานะ KPI")])
+        if outcome == "changed":
+            return Reply.text(f"ยังไม่ได้บันทึกค่ะ ผลตัวชี้วัดที่ {number} ถูกแก้ไขไปก่อนแล้ว "
+                              f"กรุณาดูค่าล่าสุดแล้วสั่งบันทึกใหม่", [ask(f"ตัวชี้วัดที่ {number}")])
+        fresh = kpi_store.round_view(ctx.session, year, months)
+        item = fresh.item(number) if fresh else None
+        overall = fresh.summary.overall if fresh else None
+        total = (f"\nคะแนนรวม {_pts(overall.earned)} / {_pts(overall.possible)} "
+                 f"({overall.percent:.2f}%)" if overall and overall.percent is not None else "")
+        return Reply.text(f"บันทึกเรียบร้อยค่ะ ✅ ตัวชี้วัดที่ {number} = {format_number(new)} → "
+                          f"{_score_text(item.score if item else None)}{total}",
+                          [ask(f"ตัวชี้วัดที่ {number}"), ask("สถานะ KPI"), ask(f"ประวัติ ตัวชี้วัดที่ {number}")])
+
+
+class _NoIndicator:
+    unit = None
+
+
+_NO = _NoIndicator()
+
+
+def _short(name: str, limit: int = 48) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _pts(value: float) -> str:
+    text = f"{value:.3f}".rstrip("0")
+    if text.endswith("."):
+        text += "00"
+    elif len(text.split(".")[1]) == 1:
+        text += "0"
+    return text
+
+
+def _plain(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def _score_or_dash(value: Decimal | None) -> str:
+    return "-" if value is None else f"{float(value):.2f}"
+

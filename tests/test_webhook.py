@@ -1,0 +1,281 @@
+"""The webhook as the LINE platform sees it: signed requests in, Messaging API calls out."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from sqlalchemy import func, select
+
+from core.config import Settings
+from db.models import InboundEvent, Outbox
+from tests.conftest import Bot, make_settings
+from tests.line_fake import SECRET, body_of, postback_event, sign, simple_event, text_event, text_of
+
+USER = "U" + "1" * 32
+
+
+def count(bot: Bot, model: type) -> int:
+    with bot.engine.sessions() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+# ----- signature -------------------------------------------------------------------------------
+
+def test_published_signature_vector_is_accepted(fake_line, sqlite_url):
+    """LINE SDK's published vector: secret 'channel_secret', body 'bodybodybodybody'."""
+    from bot import create_app
+
+    settings = make_settings(sqlite_url, fake_line, line_channel_secret="channel_secret")
+    client = create_app(settings, start_workers=False).test_client()
+    good = client.post("/callback", data=b"bodybodybodybody",
+                       headers={"X-Line-Signature": "/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k="})
+    # The signature is right, so the body is read — and refused as malformed, not as unsigned.
+    assert good.status_code == 400 and b"malformed" in good.data
+    bad = client.post("/callback", data=b"bodybodybodybody", headers={"X-Line-Signature": "invalid_signature"})
+    assert bad.status_code == 400 and b"signature" in bad.data
+
+
+def test_missing_or_wrong_signature_is_refused_and_nothing_stored(bot: Bot):
+    event = text_event("หมวด 1")
+    assert bot.post(event, signature="").status_code == 400
+    assert bot.post(event, signature=sign(body_of(event), "another-secret")).status_code == 400
+    tampered = body_of(event)
+    assert bot.post(body=tampered.replace("หมวด 1".encode(), "หมวด 2".encode()),
+                    signature=sign(tampered)).status_code == 400
+    assert count(bot, InboundEvent) == 0
+    bot.engine.drain()
+    assert bot.line.calls == []
+
+
+def test_verify_request_with_no_events(bot: Bot):
+    response = bot.post(body=json.dumps({"destination": "U0", "events": []}).encode())
+    assert response.status_code == 200
+    assert count(bot, InboundEvent) == 0
+
+
+# ----- answering ------------------------------------------------------------------------------
+
+def test_text_message_is_answered_through_the_sdk_client(bot: Bot):
+    event = text_event("หมวด 1 คืออะไร")
+    assert bot.post(event).status_code == 200
+    bot.engine.drain()
+    [call] = [c for c in bot.line.calls if c["path"] == "/v2/bot/message/reply"]
+    assert call["headers"]["Authorization"] == "Bearer test-channel-access-token"
+    assert call["body"]["replyToken"] == event["replyToken"]
+    assert "การนำองค์การ" in text_of(call["body"])
+    assert 1 <= len(call["body"]["messages"]) <= 5
+
+
+def test_redelivered_event_is_processed_once(bot: Bot):
+    event = text_event("หมวด 2 เรื่องอะไร")
+    assert bot.post(event).status_code == 200
+    again = dict(event, deliveryContext={"isRedelivery": True})
+    assert bot.post(again).status_code == 200
+    assert bot.post(event, event).status_code == 200  # the same event twice in one body
+    bot.engine.drain()
+    assert count(bot, InboundEvent) == 1
+    assert len(bot.line.replies()) == 1
+
+
+def test_standby_mode_sends_nothing(bot: Bot):
+    assert bot.post(text_event("หมวด 1", mode="standby")).status_code == 200
+    bot.engine.drain()
+    assert bot.line.replies() == []
+
+
+def test_groups_answer_only_when_the_bot_is_mentioned(bot: Bot):
+    quiet = text_event("หมวด 1 คืออะไร", chat="group")
+    mentioned = text_event("หมวด 1 คืออะไร", chat="group", mention_self=True)
+    assert bot.post(quiet, mentioned).status_code == 200
+    bot.engine.drain()
+    assert bot.line.reply_for(quiet["replyToken"]) is None
+    reply = bot.line.reply_for(mentioned["replyToken"])
+    assert reply is not None and "การนำองค์การ" in text_of(reply)
+
+
+def test_follow_sticker_and_image_get_helpful_replies(bot: Bot):
+    follow = simple_event("follow", USER, follow={"isUnblocked": False})
+    sticker = simple_event("message", USER, message={"type": "sticker", "id": "1", "packageId": "1",
+                                                     "stickerId": "1", "stickerResourceType": "STATIC",
+                                                     "quoteToken": "q"})
+    image = simple_event("message", USER, message={"type": "image", "id": "2", "quoteToken": "q",
+                                                   "contentProvider": {"type": "line"}})
+    assert bot.post(follow, sticker, image).status_code == 200
+    bot.engine.drain()
+    assert "PMQA" in text_of(bot.line.reply_for(follow["replyToken"]))
+    assert "สติกเกอร์" in text_of(bot.line.reply_for(sticker["replyToken"]))
+    assert "ข้อความ" in text_of(bot.line.reply_for(image["replyToken"]))
+
+
+def test_unknown_event_types_and_fields_are_acknowledged_and_ignored(bot: Bot):
+    future = simple_event("somethingNew", USER, surprise={"nested": [1, 2]})
+    extra = text_event("หมวด 3")
+    extra["brandNewField"] = {"x": 1}
+    extra["message"]["anotherNewField"] = True
+    assert bot.post(future, extra).status_code == 200
+    bot.engine.drain()
+    assert bot.line.reply_for(future["replyToken"]) is None
+    assert "ผู้รับบริการ" in text_of(bot.line.reply_for(extra["replyToken"]))
+
+
+def test_malformed_bodies_with_valid_signatures_get_400(bot: Bot):
+    for raw in [b"not json", b"[]", b'{"events": {}}', b'{"events": [1, 2]}', b"\xff\xfe", b'{"events": [null]}']:
+        assert bot.post(body=raw).status_code == 400, raw
+    # Shapes the SDK cannot parse inside a well-formed body are stored and ignored, never a 5xx.
+    weird = {"type": "message", "webhookEventId": "weird-1", "message": "not an object", "source": 7}
+    assert bot.post(weird).status_code == 200
+    bot.engine.drain()
+    assert bot.line.replies() == []
+
+
+def test_oversize_body_gets_413(bot: Bot):
+    big = text_event("ก" * 10)
+    big["padding"] = "x" * 1_100_000
+    assert bot.post(big).status_code == 413
+    assert count(bot, InboundEvent) == 0
+
+
+def test_health(bot: Bot):
+    response = bot.app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["knowledge_entries"] > 50
+
+
+# ----- acknowledging fast, never losing, never doubling ----------------------------------------
+
+def test_ack_does_not_wait_for_a_slow_line_api(bot: Bot):
+    bot.line.delay = 2.5
+    bot.engine.start_workers()
+    event = text_event("หมวด 4 คืออะไร")
+    response = bot.post(event)
+    # The 200 is out before the (slow) reply call can have finished.
+    assert response.status_code == 200
+    assert bot.line.reply_for(event["replyToken"]) is None
+    replies = bot.line.wait_for_replies(1, timeout=15)
+    assert replies and replies[0]["replyToken"] == event["replyToken"]
+
+
+def test_event_acknowledged_before_a_crash_is_answered_after_restart(db_url, fake_line):
+    from bot import create_app
+
+    settings = make_settings(db_url, fake_line)
+    first = create_app(settings, start_workers=False)
+    events = [text_event(f"หมวด {n}") for n in range(1, 5)]
+    response = first.test_client().post("/callback", data=body_of(*events),
+                                        headers={"X-Line-Signature": sign(body_of(*events))})
+    assert response.status_code == 200
+    # One event was claimed by a worker that then died mid-way (its lease is left behind).
+    claimed = first.config["BOT_ENGINE"].claim_event()
+    assert claimed is not None
+    first.config["BOT_ENGINE"].db.dispose()  # the process "dies": nothing else happens
+
+    later = _in_the_future(seconds=120)
+    second = create_app(settings, start_workers=False)
+    second.config["BOT_ENGINE"].clock = later
+    second.config["BOT_ENGINE"].drain()
+    tokens = sorted(r["replyToken"] for r in fake_line.replies())
+    # Replies whose token had expired are not attempted; the rest are sent exactly once.
+    with second.config["BOT_ENGINE"].sessions() as s:
+        statuses = dict(s.execute(select(InboundEvent.webhook_event_id, InboundEvent.status)).all())
+    assert set(statuses.values()) == {"done"}
+    assert len(tokens) == len(set(tokens))
+    second.config["BOT_ENGINE"].db.dispose()
+
+
+def _in_the_future(seconds: float):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from db.models import utcnow
+
+    return lambda: utcnow() + timedelta(seconds=seconds)
+
+
+def test_restart_soon_after_crash_replies_to_everything_once(db_url, fake_line):
+    from bot import create_app
+
+    settings = make_settings(db_url, fake_line)
+    first = create_app(settings, start_workers=False)
+    events = [text_event(f"หมวด {n} คืออะไร", f"U{n:032d}") for n in range(1, 6)]
+    assert first.test_client().post("/callback", data=body_of(*events),
+                                    headers={"X-Line-Signature": sign(body_of(*events))}).status_code == 200
+    first.config["BOT_ENGINE"].db.dispose()
+    second = create_app(settings, start_workers=False)
+    second.config["BOT_ENGINE"].drain()
+    assert sorted(r["replyToken"] for r in fake_line.replies()) == sorted(e["replyToken"] for e in events)
+    second.config["BOT_ENGINE"].db.dispose()
+
+
+def test_failed_reply_is_retried_with_the_same_token_once(bot: Bot):
+    bot.line.fail_status = [500]
+    event = text_event("หมวด 5")
+    bot.post(event)
+    bot.engine.drain()
+    with bot.engine.sessions() as s:
+        row = s.scalars(select(Outbox)).one()
+        assert row.status == "pending" and row.attempts == 1
+    # After the backoff the same reply is sent again and succeeds once.
+    bot.engine.clock = _in_the_future(seconds=5)
+    bot.engine.drain()
+    ok = [r for r in bot.line.replies() if r["replyToken"] == event["replyToken"]]
+    assert len(ok) == 2  # one failed call, one successful call
+    with bot.engine.sessions() as s:
+        assert s.scalars(select(Outbox)).one().status == "sent"
+
+
+def test_rejected_reply_is_not_retried(bot: Bot):
+    bot.line.fail_status = [400]
+    bot.post(text_event("หมวด 6"))
+    bot.engine.drain()
+    bot.engine.clock = _in_the_future(seconds=40)
+    bot.engine.drain()
+    assert len(bot.line.replies()) == 1
+    with bot.engine.sessions() as s:
+        assert s.scalars(select(Outbox)).one().status == "failed"
+
+
+def test_two_workers_racing_process_each_event_once(bot: Bot):
+    events = [text_event(f"หมวด {1 + n % 7}", f"U{n:032d}") for n in range(12)]
+    bot.post(*events)
+    threads = [threading.Thread(target=bot.engine.drain) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    tokens = [r["replyToken"] for r in bot.line.replies()]
+    assert sorted(tokens) == sorted(e["replyToken"] for e in events)
+
+
+def test_postback_and_quick_reply_round_trip(bot: Bot):
+    event = text_event("หมวด 3")
+    bot.post(event)
+    bot.engine.drain()
+    reply = bot.line.reply_for(event["replyToken"])
+    items = reply["messages"][-1]["quickReply"]["items"]
+    assert 1 <= len(items) <= 13
+    postbacks = [i["action"] for i in items if i["action"]["type"] == "postback"]
+    assert postbacks and all(len(a["label"]) <= 20 and len(a["data"]) <= 300 for a in postbacks)
+    text = bot.tap(postbacks[0]["data"])
+    assert "3." in text
+
+
+def test_chat_page_is_off_with_line_credentials_unless_enabled(sqlite_url, fake_line):
+    from bot import create_app
+
+    with_line = create_app(make_settings(sqlite_url, fake_line), start_workers=False)
+    assert with_line.test_client().get("/").status_code == 404
+    local = create_app(Settings.from_env({"DATABASE_URL": sqlite_url}), start_workers=False)
+    client = local.test_client()
+    assert client.get("/").status_code == 200
+    answer = client.post("/chat/api/message", json={"user": "Ulocal", "text": "หมวด 1 คืออะไร"}).get_json()
+    assert "การนำองค์การ" in answer["messages"][0]["text"]
+    assert local.test_client().post("/callback", data=b"{}").status_code == 503
+
+
+def test_secret_is_not_in_settings_repr():
+    settings = Settings.from_env({"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "tok-123"})
+    assert SECRET not in repr(settings) and "tok-123" not in repr(settings)
+
+
+def test_postback_for_removed_topic_is_polite(bot: Bot):
+    assert "ไม่พบหัวข้อ" in bot.tap("kb:no-such-entry")
