@@ -51,6 +51,7 @@ def build_engine(settings: Settings) -> Engine:
 def create_app(settings: Settings | None = None, *, start_workers: bool | None = None) -> Flask:
     settings = settings or Settings.from_env()
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.config["BOT_SETTINGS"] = settings
@@ -79,6 +80,12 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
         except Exception:
             return jsonify(status="unavailable", database=False), 503
         return jsonify(status="ok", database=True, knowledge_entries=len(engine.services.kb.entries))
+
+    @app.get("/metrics")
+    def metrics():  # type: ignore[no-untyped-def]
+        from core.observability import metrics_payload
+
+        return app.response_class(metrics_payload(), mimetype="text/plain; version=0.0.4")
 
     from commands import register_commands
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
@@ -48,6 +49,7 @@ from channels.errors import PermanentSendError
 from channels.flex import card_to_bubble
 from core.config import Settings
 from core.messages import Card, Choice, Reply, Request, Text
+from core.observability import ACK_LATENCY, WEBHOOK_REQUESTS
 from db.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -125,7 +127,8 @@ def render_action(choice: Choice) -> MessageAction | PostbackAction | DatetimePi
     if choice.action == "datepicker":
         return DatetimePickerAction(label=label, data=choice.data[:MAX_POSTBACK_DATA], mode="date")
     if choice.action == "postback" and len(choice.data) <= MAX_POSTBACK_DATA:
-        return PostbackAction(label=label, data=choice.data, displayText=_clip(choice.text or choice.label, MAX_ACTION_TEXT))
+        shown = _clip(choice.text or choice.label, MAX_ACTION_TEXT)
+        return PostbackAction(label=label, data=choice.data, displayText=shown)
     return MessageAction(label=label, text=_clip(choice.text or choice.label, MAX_ACTION_TEXT))
 
 
@@ -285,6 +288,14 @@ def parse_body(raw: bytes) -> list[dict] | None:
 
 @webhook.post("/callback")
 def callback() -> Response:
+    started = time.perf_counter()
+    response = _callback()
+    ACK_LATENCY.observe(time.perf_counter() - started)
+    WEBHOOK_REQUESTS.labels(str(response.status_code)).inc()
+    return response
+
+
+def _callback() -> Response:
     settings: Settings = current_app.config["BOT_SETTINGS"]
     if not settings.line_channel_secret:
         return _bad("LINE channel is not configured", 503)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from core.messages import Card, Reply, Request, Text
 
@@ -32,6 +33,7 @@ def reply_as_text(reply: Reply) -> str:
 
 
 @click.command("chat", help="Chat with the bot in the terminal (type a number to tap a quick reply).")
+@with_appcontext
 @click.option("--user", default="Uterminal", show_default=True, help="LINE user id to chat as.")
 def chat_command(user: str) -> None:
     engine = current_app.config["BOT_ENGINE"]

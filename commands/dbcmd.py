@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from core.config import Settings
 from db.migrate import upgrade
 
 
-@click.group("db", help="Database migrations.")
+@click.group("db", help="Database migrations.", cls=AppGroup)
 def db_group() -> None:
     pass
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from core.config import Settings
@@ -17,7 +18,7 @@ from knowledge.loader import load_entries
 from knowledge.schema import SchemaError
 
 
-@click.group("kb", help="The knowledge base: check files, review unanswered questions, evaluate.")
+@click.group("kb", cls=AppGroup, help="The knowledge base: check files, review unanswered questions, evaluate.")
 def kb_group() -> None:
     pass
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from db import kpi_store
 from db.session import transaction
@@ -20,7 +21,7 @@ EXPORT_HEADER = ["ปีงบประมาณ", "รอบ (เดือน)"
                  "คะแนน", "คะแนนถ่วงน้ำหนัก", "สถานะ"]
 
 
-@click.group("kpi", help="Indicator catalogues and results.")
+@click.group("kpi", help="Indicator catalogues and results.", cls=AppGroup)
 def kpi_group() -> None:
     pass
 

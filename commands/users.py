@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from db.models import AuditLog, User
@@ -20,7 +21,7 @@ def _audit(session, action: str, **detail: str) -> None:  # type: ignore[no-unty
     session.add(AuditLog(actor="cli", action=action, detail=detail))
 
 
-@click.group("users", help="Registered staff, managers and admins.")
+@click.group("users", help="Registered staff, managers and admins.", cls=AppGroup)
 def users_group() -> None:
     pass
 

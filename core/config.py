@@ -44,6 +44,8 @@ class Settings:
     #: Minimum BM25-derived confidence for a free-text answer.
     answer_threshold: float = 0.35
     max_body_bytes: int = 1_000_000
+    #: Messages one person may send per minute before the bot asks them to slow down (0: no limit).
+    rate_limit_per_minute: int = 30
     #: Office units offered at registration, comma-separated.
     units: tuple[str, ...] = ("ศย.", "พท.", "บส.", "สม.", "สค.", "ศท.", "พส.", "สล.", "กพร.")
 
@@ -77,6 +79,7 @@ class Settings:
             "line_api_timeout": float(env.get("LINE_API_TIMEOUT", "5") or 5),
             "worker_threads": max(1, int(env.get("BOT_WORKER_THREADS", "2") or 2)),
             "run_workers": _flag(env.get("BOT_RUN_WORKERS"), True),
+            "rate_limit_per_minute": int(env.get("BOT_RATE_LIMIT_PER_MINUTE", "30") or 30),
             # With LINE credentials the chat page is off unless enabled explicitly with a password.
             "chat_page": _flag(env.get("CHAT_PAGE_ENABLED"), not has_line)
             and (not has_line or bool(password)),

@@ -13,16 +13,17 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.config import Settings
 from core.dispatch import SORRY, Context, Dispatcher
 from core.messages import Reply, Request, reply_from_dict, reply_to_dict
+from core.observability import ERRORS, RATE_LIMITED, REPLIES, log_event
 from db.models import Conversation, InboundEvent, Outbox, User, utcnow
 from db.session import make_engine, make_session_factory, transaction
 
@@ -33,6 +34,8 @@ LEASE = timedelta(seconds=60)
 #: A reply token works for about a minute; after that a reply is pointless.
 REPLY_TOKEN_TTL = timedelta(seconds=55)
 MAX_ATTEMPTS = 5
+RATE_LIMIT_TEXT = ("ขออภัยค่ะ ส่งข้อความถี่เกินไป บอทขอพักตอบสักครู่ "
+                   "กรุณารอประมาณ 1 นาทีแล้วลองใหม่อีกครั้งนะคะ 🙏")
 
 
 @dataclass
@@ -178,7 +181,14 @@ class Engine:
                     return []
                 req = self.event_to_request(row.payload)
                 reply: Reply | None = None
-                if req is not None:
+                limit = self.settings.rate_limit_per_minute
+                recent = self._recent_messages(session, row) if req is not None and limit > 0 else 0
+                if limit > 0 and recent >= limit:
+                    # Said politely once per minute; later messages in the same minute get no answer.
+                    RATE_LIMITED.inc()
+                    reply = Reply.text(RATE_LIMIT_TEXT, handler="rate-limit") if recent == limit else None
+                    row.handler = "rate-limit"
+                elif req is not None:
                     self._ensure_profile(session, req)
                     reply, ctx = self.answer_in(session, req)
                     self._queue_pushes(session, ctx, key_base=row.webhook_event_id)
@@ -199,13 +209,31 @@ class Engine:
                     raise _LeaseLost()
                 session.flush()
                 outbox_ids = [o.id for o in new_rows]
+                logged = (row.webhook_event_id, row.event_type, row.source_user_id, row.handler,
+                          row.received_at, "answered" if reply is not None else "ignored")
         except _LeaseLost:
             return []
         except Exception:
+            ERRORS.labels("process").inc()
             log.exception("event %s failed; it will be retried", event_id)
             self._release(event_id, token)
             return []
+        received = logged[4]
+        latency = (self.clock() - received).total_seconds() if received else -1.0
+        log_event(event_id=logged[0], event_type=logged[1], user_id=logged[2], handler=logged[3],
+                  latency_s=latency, outcome=logged[5])
         return outbox_ids
+
+    def _recent_messages(self, session: Session, row: InboundEvent) -> int:
+        """Messages and taps this person sent in the minute before this event."""
+        if not row.source_user_id:
+            return 0
+        since = (row.received_at or self.clock()) - timedelta(seconds=60)
+        return session.scalar(
+            select(func.count()).select_from(InboundEvent)
+            .where(InboundEvent.source_user_id == row.source_user_id, InboundEvent.received_at > since,
+                   InboundEvent.id < row.id, InboundEvent.event_type.in_(("message", "postback")))
+        ) or 0
 
     def _release(self, event_id: int, token: str) -> None:
         try:
@@ -266,6 +294,9 @@ class Engine:
                 log.warning("sending outbox %s failed (attempt %s): %s", row.id, row.attempts, exc)
                 retry = row.attempts < MAX_ATTEMPTS
                 status, error = ("pending" if retry else "failed"), str(exc)[:500]
+        REPLIES.labels(row.kind, status).inc()
+        if status == "failed":
+            ERRORS.labels("send").inc()
         with transaction(self.sessions) as session:
             backoff = now + timedelta(seconds=min(30, 2 ** row.attempts)) if status == "pending" else None
             session.execute(
@@ -349,4 +380,4 @@ def event_key(event: dict) -> str:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -62,7 +62,8 @@ class FakeLine:
             failing = request.method == "POST" and self.fail_status
             status = self.fail_status.pop(0) if failing else 0
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return call, Response(json.dumps({"message": "Authentication failed"}), 401, content_type="application/json")
+            denied = json.dumps({"message": "Authentication failed"})
+            return call, Response(denied, 401, content_type="application/json")
         if status:
             return call, Response(json.dumps({"message": "fake failure"}), status, content_type="application/json")
         return call, None
@@ -165,7 +166,8 @@ def text_event(text: str, user: str = "U" + "1" * 32, *, chat: str = "user", men
     message: dict[str, Any] = {"type": "text", "id": eid[-10:], "quoteToken": "qt-" + eid, "text": text}
     if mention_self:
         message["text"] = "@NSO Bot " + text
-        message["mention"] = {"mentionees": [{"index": 0, "length": 8, "type": "user", "userId": "Ubot", "isSelf": True}]}
+        mentionee = {"index": 0, "length": 8, "type": "user", "userId": "Ubot", "isSelf": True}
+        message["mention"] = {"mentionees": [mentionee]}
     return {
         "type": "message", "mode": mode, "timestamp": 1_700_000_000_000, "webhookEventId": eid,
         "deliveryContext": {"isRedelivery": False}, "replyToken": token or ("rt-" + eid),

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core.config import Settings
 from db.models import InboundEvent, Outbox
 from tests.conftest import Bot, make_settings
-from tests.line_fake import SECRET, body_of, postback_event, sign, simple_event, text_event, text_of
+from tests.line_fake import SECRET, body_of, sign, simple_event, text_event, text_of
 
 USER = "U" + "1" * 32
 
@@ -279,3 +279,37 @@ def test_secret_is_not_in_settings_repr():
 
 def test_postback_for_removed_topic_is_polite(bot: Bot):
     assert "ไม่พบหัวข้อ" in bot.tap("kb:no-such-entry")
+
+
+def test_rate_limit_answers_politely_once_then_recovers(bot: Bot):
+    flood = [text_event("หมวด 1", USER) for _ in range(33)]
+    bot.post(*flood)
+    bot.engine.drain()
+    texts = [text_of(bot.line.reply_for(e["replyToken"]) or {}) for e in flood]
+    assert all("การนำองค์การ" in t for t in texts[:30])
+    assert "ถี่เกินไป" in texts[30]
+    assert texts[31:] == ["", ""]  # said once; the rest of the minute is quiet
+    other = text_event("หมวด 2", "U" + "9" * 32)
+    bot.post(other)
+    bot.engine.drain()
+    assert "ยุทธศาสตร์" in text_of(bot.line.reply_for(other["replyToken"]))
+    later = text_event("หมวด 2", USER)
+    bot.engine.clock = _in_the_future(seconds=61)
+    bot.post(later)
+    bot.engine.drain()
+    assert "ยุทธศาสตร์" in text_of(bot.line.reply_for(later["replyToken"]))
+
+
+def test_metrics_and_structured_logs(bot: Bot, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="bot.events"):
+        bot.say("หมวด 1", USER)
+        bot.say("ผลบอลเมื่อคืน", USER)
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "bot.events"]
+    assert [line["handler"] for line in lines] == ["pmqa", "pmqa-unsure"]
+    assert all(USER not in json.dumps(line) and len(line["user"]) == 12 for line in lines)
+    assert all(line["outcome"] == "answered" and line["latency_ms"] >= 0 for line in lines)
+    body = bot.app.test_client().get("/metrics").get_data(as_text=True)
+    assert "bot_events_total" in body and "bot_unanswered_questions_total" in body
+    assert "bot_webhook_ack_seconds_bucket" in body
