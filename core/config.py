@@ -42,7 +42,7 @@ class Settings:
     chat_page_password: str = ""
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     #: Minimum BM25-derived confidence for a free-text answer.
-    answer_threshold: float = 0.35
+    answer_threshold: float = 0.45
     max_body_bytes: int = 1_000_000
     #: Messages one person may send per minute before the bot asks them to slow down (0: no limit).
     rate_limit_per_minute: int = 30

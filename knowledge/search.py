@@ -54,6 +54,8 @@ FACETS = {
 }
 
 FIELD_WEIGHTS = {"title": 3, "refs": 3, "keywords": 3, "questions": 2, "answer": 1}
+ANSWER_ONLY_CREDIT = 0.5
+REFINE_CONFIDENCE = 0.6
 K1 = 1.2
 B = 0.6
 
@@ -62,7 +64,7 @@ _PRADEN = re.compile(r"(?<![\d.])([1-7])\.([1-6])(?![\d.])")
 _HMUAD = re.compile(r"หมวด(?:ที่)?\s*([1-7])(?!\d)")
 _KPI = re.compile(r"(?:ตัวชี้วัด(?:ที่)?|kpi|ตัวชี้วัดตัวที่)\s*(?:ที่)?\s*(\d{1,2})(?![\d.])", re.IGNORECASE)
 _C = re.compile(r"(?<![a-z0-9])c\s?([1-6])(?!\d)", re.IGNORECASE)
-_FACTOR = re.compile(r"ปัจจัย.*?(?:ข้อ(?:ที่)?|ประการที่)\s*([1-3])(?!\d)")
+_FACTOR = re.compile(r"ปัจจัย(?:.*?(?:ข้อ(?:ที่)?|ประการที่)|\s*(?:ที่)?)\s*([1-3])(?![\d.])")
 _STEP = re.compile(r"ขั้น(?:ตอน)?(?:ที่)?\s*([1-6])(?!\d)")
 _ACTIVITY = re.compile(r"กิจกรรม(?:ที่)?\s*(\d{1,2})(?![\d.])")
 
@@ -86,6 +88,11 @@ class Resolution:
     prepared: str = ""
 
 
+def question_key(text: str) -> str:
+    """A question reduced to its words (no spaces, punctuation, polite endings or case)."""
+    return "".join(query_tokens(text))
+
+
 def query_tokens(text: str) -> list[str]:
     return [t for t in analyze(text) if t not in STOPWORDS and not t.isspace()]
 
@@ -97,6 +104,11 @@ class KnowledgeBase:
         self.entries = entries
         self.by_id = {e.id: e for e in entries}
         self.by_ref = {ref: e for e in entries for ref in e.refs}
+        #: Titles and example questions, folded: a question asked exactly as written finds its entry.
+        self.by_question: dict[str, Entry] = {}
+        for e in entries:
+            for q in (e.title, *e.questions):
+                self.by_question.setdefault(question_key(q), e)
         self._build_index()
 
     # ----- index -------------------------------------------------------------------------
@@ -116,10 +128,17 @@ class KnowledgeBase:
                     bag[tok] += weight
         return bag
 
+    def _strong_tokens(self, e: Entry) -> frozenset[str]:
+        """Words that say what the entry is about (not merely words its answer happens to use)."""
+        texts = [e.title, *e.refs, *e.keywords, *e.questions]
+        return frozenset(tok for text in texts for tok in query_tokens(text))
+
     def _build_index(self) -> None:
         self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._lengths: list[int] = []
+        self._strong: list[frozenset[str]] = []
         for i, e in enumerate(self.entries):
+            self._strong.append(self._strong_tokens(e))
             bag = self._doc_tokens(e)
             self._lengths.append(sum(bag.values()))
             for tok, tf in bag.items():
@@ -150,7 +169,8 @@ class KnowledgeBase:
             for doc, tf in self._postings[tok]:
                 norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self._lengths[doc] / self._avg_len))
                 scores[doc] += idf * norm
-                covered[doc] += idf * info_weight
+                # A word found only in the answer body explains the question less than a title word.
+                covered[doc] += idf * info_weight * (1.0 if tok in self._strong[doc] else ANSWER_ONLY_CREDIT)
         ranked = sorted(scores, key=lambda d: (-scores[d], d))[:limit]
         return [
             Hit(self.entries[d], scores[d], covered[d] / total_info if total_info else 0.0) for d in ranked
@@ -208,11 +228,35 @@ class KnowledgeBase:
         prepared = prepare(text)
         entry, level = self.resolve_ref(prepared)
         if entry is not None:
-            return Resolution(entry, 1.0, exact=True, level=level, prepared=prepared)
+            refined = self._refine(entry, prepared)
+            return Resolution(refined or entry, 1.0, exact=True, level=level, prepared=prepared)
+        same = self.by_question.get(question_key(prepared))
+        if same is not None:
+            return Resolution(same, 1.0, prepared=prepared)
         hits = tuple(self.rank(prepared))
         if hits and hits[0].confidence >= threshold:
             return Resolution(hits[0].entry, hits[0].confidence, candidates=hits, prepared=prepared)
         return Resolution(None, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
+
+
+    def _refine(self, entry: Entry, prepared: str) -> Entry | None:
+        """"ประชุมคณะทำงานหมวด 5 วันไหน" names หมวด 5 but asks about its meeting: when a broad
+        reference (a หมวด's overview) comes with other words that another entry about the same หมวด
+        explains clearly, answer with that entry instead."""
+        broad = [r for r in entry.refs if r.startswith("หมวด ") and "/" not in r]
+        if not broad:
+            return None
+        marker = broad[0]
+        rest = [t for t in query_tokens(prepared) if t not in {"หมวด", marker.split()[1]}]
+        if not rest:
+            return None
+        for hit in self.rank(prepared, limit=3):
+            about_same = marker in hit.entry.title or any(r.startswith(marker) for r in hit.entry.refs)
+            if hit.entry is not entry and about_same and hit.confidence >= REFINE_CONFIDENCE:
+                return hit.entry
+            if hit.entry is entry:
+                return None
+        return None
 
 
 def level_text(entry: Entry, level: str) -> str:

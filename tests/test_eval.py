@@ -1,0 +1,44 @@
+"""The labelled questions, run through the same pipeline as LINE (event → handlers → rendered
+messages). The shared sample must stay at 95% or more; our own extra set guards generalisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from commands.kb import register_eval_user
+from core.config import PROJECT_ROOT
+from core.evaluation import load_questions, run, summary
+from tests.conftest import Bot
+
+SHARED = PROJECT_ROOT.parent / "shared" / "eval" / "questions.jsonl"
+EXTRA = PROJECT_ROOT / "tests" / "eval" / "extra_questions.jsonl"
+EVAL_USER = "U" + "e" * 32
+
+
+def _share(bot: Bot, path: Path) -> tuple[float, list[str]]:
+    register_eval_user(bot.engine, EVAL_USER)
+    outcomes = run(bot.engine, load_questions(path), EVAL_USER)
+    misses = [f"{o.id} {o.question!r} → {o.answer[:120]!r}" for o in outcomes if not o.ok]
+    return summary(outcomes)["share"], misses
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared/eval is not beside the repository")
+def test_shared_sample_questions_reach_95_percent(sqlite_bot: Bot):
+    share, misses = _share(sqlite_bot, SHARED)
+    assert share >= 0.95, misses
+
+
+def test_extra_questions_reach_95_percent(sqlite_bot: Bot):
+    share, misses = _share(sqlite_bot, EXTRA)
+    assert share >= 0.95, misses
+
+
+def test_eval_command_prints_misses_and_share(sqlite_bot: Bot, tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id":"a","kind":"pmqa","q":"หมวด 1 คืออะไร","any":["การนำองค์การ"]}\n'
+                    '{"id":"b","kind":"pmqa","q":"หมวด 2 คืออะไร","any":["ไม่มีวลีนี้แน่นอน"]}\n', encoding="utf-8")
+    result = sqlite_bot.app.test_cli_runner().invoke(args=["kb", "eval", str(path), "--min-share", "0.9"])
+    assert "MISS b" in result.output and "passed 1/2 = 50.0%" in result.output
+    assert result.exit_code == 1
