@@ -10,7 +10,8 @@ def register_commands(app: Flask) -> None:
     from commands.dbcmd import db_group
     from commands.kb import kb_group
     from commands.kpi import kpi_group
+    from commands.richmenu import richmenu_group
     from commands.users import users_group
 
-    for command in (kb_group, kpi_group, users_group, db_group, chat_command):
+    for command in (kb_group, kpi_group, richmenu_group, users_group, db_group, chat_command):
         app.cli.add_command(command)

@@ -1,0 +1,106 @@
+"""The LINE rich menu: six areas (PMQA, KPI, บันทึกกิจกรรม, กิจกรรมของฉัน, ตารางคลินิก, ช่วยเหลือ), its image
+drawn in code, created and set as the default through the Messaging API.
+
+The image's labels are drawn with a Thai font when ``RICHMENU_FONT`` names one (e.g. Debian's
+fonts-thai-tlwg Garuda); otherwise English labels with Pillow's built-in font, so a deploy never
+depends on a font being installed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+
+from linebot.v3.messaging import (
+    ApiClient,
+    Configuration,
+    MessageAction,
+    MessagingApi,
+    MessagingApiBlob,
+    RichMenuArea,
+    RichMenuBounds,
+    RichMenuRequest,
+    RichMenuSize,
+)
+from PIL import Image, ImageDraw, ImageFont
+
+from core.config import Settings
+
+WIDTH, HEIGHT = 2500, 1686
+COLUMNS, ROWS = 3, 2
+MENU_NAME = "nso-pmqa-bot-main"
+
+
+@dataclass(frozen=True)
+class Area:
+    thai: str
+    english: str
+    text: str
+    colour: str
+
+
+AREAS: tuple[Area, ...] = (
+    Area("PMQA 4.0", "PMQA 4.0", "PMQA 4.0 คืออะไร", "#1B5E20"),
+    Area("สถานะ KPI", "KPI", "สถานะ KPI", "#0D47A1"),
+    Area("บันทึกกิจกรรม", "LOG ACTIVITY", "บันทึกกิจกรรม", "#E65100"),
+    Area("กิจกรรมของฉัน", "MY ACTIVITIES", "กิจกรรมของฉัน", "#6A1B9A"),
+    Area("ตารางคลินิก", "CLINIC", "ตารางคลินิก PMQA", "#00695C"),
+    Area("ช่วยเหลือ", "HELP", "ช่วยเหลือ", "#37474F"),
+)
+
+
+def _cell(index: int) -> tuple[int, int, int, int]:
+    w, h = WIDTH // COLUMNS, HEIGHT // ROWS
+    col, row = index % COLUMNS, index // COLUMNS
+    return col * w, row * h, w if col < COLUMNS - 1 else WIDTH - col * w, h if row < ROWS - 1 else HEIGHT - row * h
+
+
+def render_image(font_path: str | None = None) -> bytes:
+    """A 2500×1686 PNG (LINE's large rich menu size), under LINE's 1 MB limit."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    draw = ImageDraw.Draw(image)
+    font_path = font_path or os.environ.get("RICHMENU_FONT")
+    thai = bool(font_path and os.path.exists(font_path))
+    font = ImageFont.truetype(font_path, 120) if thai else ImageFont.load_default(size=110)
+    for i, area in enumerate(AREAS):
+        x, y, w, h = _cell(i)
+        draw.rectangle((x + 8, y + 8, x + w - 8, y + h - 8), fill=area.colour)
+        label = area.thai if thai else area.english
+        box = draw.textbbox((0, 0), label, font=font)
+        draw.text((x + (w - (box[2] - box[0])) // 2, y + (h - (box[3] - box[1])) // 2), label, fill="white",
+                  font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def menu_request() -> RichMenuRequest:
+    areas = [
+        RichMenuArea(bounds=RichMenuBounds(x=x, y=y, width=w, height=h),
+                     action=MessageAction(label=a.thai[:20], text=a.text))
+        for a, (x, y, w, h) in ((a, _cell(i)) for i, a in enumerate(AREAS))
+    ]
+    return RichMenuRequest(size=RichMenuSize(width=WIDTH, height=HEIGHT), selected=True, name=MENU_NAME,
+                           chatBarText="เมนู", areas=areas)
+
+
+def deploy(settings: Settings, data_base_url: str | None = None, replace: bool = True) -> str:
+    """Create the menu, upload its image, make it the default; remove older menus of ours."""
+    timeout = settings.line_api_timeout
+    api_config = Configuration(host=settings.line_api_base_url, access_token=settings.line_channel_access_token)
+    data_host = data_base_url or os.environ.get("LINE_API_DATA_URL") or (
+        "https://api-data.line.me" if settings.line_api_base_url == "https://api.line.me"
+        else settings.line_api_base_url)
+    data_config = Configuration(host=data_host, access_token=settings.line_channel_access_token)
+    with ApiClient(api_config) as client, ApiClient(data_config) as data_client:
+        api = MessagingApi(client)
+        old = [m.rich_menu_id for m in api.get_rich_menu_list(_request_timeout=timeout).richmenus
+               if m.name == MENU_NAME] if replace else []
+        menu_id = api.create_rich_menu(menu_request(), _request_timeout=timeout).rich_menu_id
+        MessagingApiBlob(data_client).set_rich_menu_image(
+            menu_id, body=bytearray(render_image()), _headers={"Content-Type": "image/png"}, _request_timeout=timeout)
+        api.set_default_rich_menu(menu_id, _request_timeout=timeout)
+        for old_id in old:
+            api.delete_rich_menu(old_id, _request_timeout=timeout)
+    return menu_id
