@@ -30,7 +30,7 @@ from db.session import make_engine, make_session_factory, transaction
 log = logging.getLogger(__name__)
 
 #: How long a worker may hold an event or message before another worker may take it over.
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=20)
 #: A reply token works for about a minute; after that a reply is pointless.
 REPLY_TOKEN_TTL = timedelta(seconds=55)
 MAX_ATTEMPTS = 5
@@ -236,14 +236,21 @@ class Engine:
         ) or 0
 
     def _release(self, event_id: int, token: str) -> None:
-        try:
-            with transaction(self.sessions) as session:
-                session.execute(
-                    update(InboundEvent).where(InboundEvent.id == event_id, InboundEvent.claim_token == token)
-                    .values(status="pending", lease_until=None)
-                )
-        except Exception:  # the lease will expire and another worker will take it
-            log.exception("could not release event %s", event_id)
+        """Give a failed event back at once (retrying while the database is away); if that never
+        works, its lease expires and any worker takes it again."""
+        for delay in (0.0, 0.5, 1.0, 2.0, 4.0):
+            if self._stop.wait(delay):
+                return
+            try:
+                with transaction(self.sessions) as session:
+                    session.execute(
+                        update(InboundEvent).where(InboundEvent.id == event_id, InboundEvent.claim_token == token)
+                        .values(status="pending", lease_until=None)
+                    )
+                return
+            except OperationalError:
+                continue
+        log.warning("could not release event %s; its lease will expire", event_id)
 
     def _ensure_profile(self, session: Session, req: Request) -> None:
         """Remember people who talk to the bot, with their LINE display name (asked once)."""

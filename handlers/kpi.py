@@ -17,8 +17,9 @@ from scoring import ASSUMPTION_NOTE, format_gap, format_number, gap_to_next, rea
 from thai import normalize, prepare
 
 _REF = re.compile(r"(?:ตัวชี้วัด(?:ตัว)?(?:ที่)?|kpi|ตัวที่)\s*(?:ที่)?\s*(\d{1,2})(?![\d.,])", re.IGNORECASE)
-_STATUS_WORDS = ("สถานะ", "เป็นยังไง", "เป็นอย่างไร", "ยังไงบ้าง", "ทั้งหมด", "สรุป", "ภาพรวม", "ขอดู", "ดู",
-                 "status", "บ้าง", "คะแนนรวม", "ผลรวม")
+_STATUS_WORDS = ("สถานะ", "ทั้งหมด", "สรุป", "ภาพรวม", "status", "คะแนน", "รวม", "ผล", "ตอนนี้", "ล่าสุด", "ทุกตัว",
+                 "ของ", "หน่วยงาน", "สำนัก", "กอง", "ศูนย์", "ปี", "รอบ", "เดือน", "6", "12", "2567")
+_UNIT_RE = re.compile(r"[ก-ฮ]{2,3}\.?")
 _KPI_WORDS = ("kpi", "ตัวชี้วัด", "เคพีไอ")
 NEED_REGISTER = ("ผลการดำเนินงานและคะแนนตัวชี้วัดดูได้เฉพาะบุคลากรที่ลงทะเบียนแล้วค่ะ "
                  "พิมพ์ “ลงทะเบียน” เพื่อส่งคำขอ แล้วรอผู้ดูแลระบบอนุมัตินะคะ")
@@ -60,11 +61,18 @@ class KpiHandler:
         if _REF.search(text):
             return True
         if any(w in flat for w in _KPI_WORDS):
-            rest = flat
-            for w in _KPI_WORDS:
-                rest = rest.replace(w, "")
-            return rest == "" or any(w in flat for w in _STATUS_WORDS) or "ของ" in flat
+            return self._asks_for_status(text)
         return False
+
+    @staticmethod
+    def _asks_for_status(text: str) -> bool:
+        """"สถานะ KPI", "kpi เป็นยังไงบ้าง", "ตัวชี้วัดของ บส.": nothing but KPI words, status words,
+        polite fillers and a unit. "ตัวชี้วัด GGGR หน่วยไหนดูแล" names a topic, so it is a question."""
+        from knowledge.search import query_tokens
+
+        leftover = [t for t in query_tokens(text)
+                    if t not in _KPI_WORDS and t not in _STATUS_WORDS and not _UNIT_RE.fullmatch(t)]
+        return not leftover
 
     def handle(self, req: Request, ctx: Context) -> Reply:
         view = kpi_store.round_view(ctx.session)

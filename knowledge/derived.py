@@ -12,6 +12,11 @@ from knowledge.schema import Entry
 from scoring import format_number
 
 
+#: What staff ask about an indicator; every indicator entry answers all of them.
+INDICATOR_ATTRIBUTES = ("หน่วยงานรับผิดชอบ", "รับผิดชอบ", "ดูแล", "หน่วย", "น้ำหนัก", "ค่าเป้าหมาย", "เป้าหมาย",
+                        "ผลการดำเนินงาน", "ผลงาน", "คะแนน")
+
+
 def indicator_entries(knowledge_dir: Path) -> list[Entry]:
     from knowledge.indicators import latest_catalogue_path, load_catalogue
 
@@ -32,17 +37,21 @@ def indicator_entries(knowledge_dir: Path) -> list[Entry]:
         entries.append(Entry(
             id=f"kpi-{ind.number}", title=f"ตัวชี้วัดที่ {ind.number} {ind.name}", answer="\n".join(lines),
             source=source, topic="ตัวชี้วัด", refs=(f"ตัวชี้วัด {ind.number}",),
-            keywords=(*ind.aliases, ind.unit or "", "ตัวชี้วัด", "kpi"), questions=(), origin="indicators",
+            keywords=(*ind.aliases, ind.unit or "", "ตัวชี้วัด", "kpi", *INDICATOR_ATTRIBUTES), questions=(),
+            origin="indicators",
         ))
     overview = "\n".join(f"{i.number}. {i.name} (ร้อยละ {format_number(i.weight)}, {i.unit or '-'})"
                          for i in cat.indicators)
-    comps = " · ".join(f"องค์ประกอบที่ {c.number} {c.name} ({c.short}) น้ำหนักร้อยละ {format_number(c.weight)}"
-                       for c in cat.components)
+    comps = " · ".join(f"องค์ประกอบที่ {c.number} {c.name} ({c.short}) น้ำหนักร้อยละ {format_number(c.weight)} "
+                       f"ประเมินรอบ {' และ '.join(map(str, c.rounds))} เดือน" for c in cat.components)
+    rounds = " · ".join(f"{r.name}: {r.period or 'เอกสารไม่ได้ระบุช่วงเวลา'}" for r in cat.rounds)
     entries.append(Entry(
         id="kpi-overview", title=f"ตัวชี้วัด {len(cat.indicators)} ตัว ปีงบประมาณ {cat.fiscal_year}",
-        answer=f"{cat.title}\n{comps}\n{overview}", source=source, topic="ตัวชี้วัด",
-        keywords=("ตัวชี้วัดทั้งหมด", "มีกี่ตัว", "องค์ประกอบ", "performance base", "potential base", "น้ำหนัก"),
-        questions=("ตัวชี้วัดมีอะไรบ้าง", "ตัวชี้วัดมีกี่ตัว", "performance base คืออะไร"), origin="indicators",
+        answer=f"{cat.title}\n{comps}\nรอบการประเมิน: {rounds}\n{overview}", source=source, topic="ตัวชี้วัด",
+        keywords=("ตัวชี้วัดทั้งหมด", "มีกี่ตัว", "องค์ประกอบ", "performance base", "potential base", "น้ำหนัก",
+                  "รอบ 6 เดือน", "รอบ 12 เดือน", "รอบการประเมิน", "ช่วงเวลา"),
+        questions=("ตัวชี้วัดมีอะไรบ้าง", "ตัวชี้วัดมีกี่ตัว", "performance base คืออะไร",
+                   "รอบ 6 เดือนนับช่วงไหน"), origin="indicators",
     ))
     return entries
 

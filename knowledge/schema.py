@@ -35,7 +35,7 @@ REF_PATTERNS: dict[str, re.Pattern[str]] = {
     "หมวด": re.compile(r"^หมวด [1-7](/\S+)?$"),
     "ประเด็น": re.compile(r"^ประเด็น [1-7]\.[1-6](/\S+)?$"),
     "C": re.compile(r"^C[1-6]$"),
-    "คลินิก": re.compile(r"^คลินิก หมวด [1-7]$"),
+    "คลินิก": re.compile(r"^คลินิก( หมวด [1-7])?$"),
     "gap": re.compile(r"^gap \d\.\d\.\d$"),
     "ตัวชี้วัด": re.compile(r"^ตัวชี้วัด \d{1,2}$"),
     "กิจกรรม": re.compile(r"^กิจกรรม \d{1,2}$"),

@@ -66,6 +66,9 @@ _KPI = re.compile(r"(?:ตัวชี้วัด(?:ที่)?|kpi|ตัว�
 _C = re.compile(r"(?<![a-z0-9])c\s?([1-6])(?!\d)", re.IGNORECASE)
 _FACTOR = re.compile(r"ปัจจัย(?:.*?(?:ข้อ(?:ที่)?|ประการที่)|\s*(?:ที่)?)\s*([1-3])(?![\d.])")
 _STEP = re.compile(r"ขั้น(?:ตอน)?(?:ที่)?\s*([1-6])(?!\d)")
+CLINIC_WORDS = frozenset({"คลินิก", "ตาราง", "pmqa", "กำหนดการ", "ให้คำปรึกษา", "คำปรึกษา", "ทั้งหมด", "วัน"})
+_DATE = re.compile(r"\d{1,2}\s*(?:ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย|ต\.?ค|พ\.?ย|ธ\.?ค"
+                   r"|มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)")
 _ACTIVITY = re.compile(r"กิจกรรม(?:ที่)?\s*(\d{1,2})(?![\d.])")
 
 
@@ -189,10 +192,13 @@ class KnowledgeBase:
             e = self.by_ref.get(f"ตัวชี้วัด {int(m.group(1))}")
             if e:
                 return e, ""
-        if "คลินิก" in low and (m := _HMUAD.search(low)):
-            e = self.by_ref.get(f"คลินิก หมวด {m.group(1)}")
-            if e:
+        if "คลินิก" in low:
+            numbers = set(_HMUAD.findall(low))
+            if len(numbers) == 1 and (e := self.by_ref.get(f"คลินิก หมวด {numbers.pop()}")):
                 return e, ""
+            bare = not numbers and not set(query_tokens(low)) - CLINIC_WORDS
+            if (bare or len(numbers) > 1 or _DATE.search(low)) and (e := self.by_ref.get("คลินิก")):
+                return e, ""  # the schedule, comparing sessions, or which session is on a date: the table
         if m := _FACTOR.search(low):
             e = self.by_ref.get(f"ปัจจัย {m.group(1)}")
             if e:
@@ -236,8 +242,18 @@ class KnowledgeBase:
         hits = tuple(self.rank(prepared))
         if hits and hits[0].confidence >= threshold:
             return Resolution(hits[0].entry, hits[0].confidence, candidates=hits, prepared=prepared)
+        topic = self._topic_overview(prepared)
+        if topic is not None:
+            return Resolution(topic, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
         return Resolution(None, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
 
+
+    def _topic_overview(self, prepared: str) -> Entry | None:
+        """A question about the clinics that no single entry explains well gets the whole schedule
+        rather than "not sure": the topic is certain even when the detail is not."""
+        if "คลินิก" in prepared.casefold():
+            return self.by_ref.get("คลินิก")
+        return None
 
     def _refine(self, entry: Entry, prepared: str) -> Entry | None:
         """"ประชุมคณะทำงานหมวด 5 วันไหน" names หมวด 5 but asks about its meeting: when a broad

@@ -1,0 +1,110 @@
+"""The word lists every other module shares: domain vocabulary, English terms, the Thai dictionary.
+
+Everything here is offline: the Thai dictionary is the word list bundled in the PyThaiNLP wheel,
+the rest is written out below. Built once (``warm_up``) and then only read.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pythainlp.corpus import thai_words, tnc
+from pythainlp.tokenize import word_tokenize
+from pythainlp.util import Trie, dict_trie
+
+from thai._cache import text_cache
+
+#: The domain vocabulary (PMQA / public-sector management). Kept in the tokenizer's dictionary
+#: too, so each stays one token for the retriever. Mostly single concepts: a long compound
+#: ("ปัจจัยแห่งความสำเร็จ") as one token would hide its parts ("ความสำเร็จ") from BM25.
+DOMAIN_WORDS: frozenset[str] = frozenset(
+    """
+    ตัวชี้วัด ผู้มีส่วนได้ส่วนเสีย ผู้รับบริการ ผู้ให้บริการ ระบบราชการ ส่วนราชการ ยุทธศาสตร์ เจตนารมณ์ เป้าหมาย
+    ค่าเป้าหมาย บุคลากร นวัตกรรม ผลลัพธ์ ประเด็น หมวด คลินิก ข้อร้องเรียน ข้อร้องทุกข์ ร้องเรียน ร้องทุกข์
+    การนำองค์การ ความผูกพัน สมรรถนะ ดิจิทัล กิจกรรม คุณธรรม จริยธรรม ลงทะเบียน น้ำหนัก ผลการดำเนินงาน
+    ดำเนินงาน หน่วยงาน องค์การ องค์กร องค์ประกอบ ผู้บริหาร ผู้บังคับบัญชา กระบวนการ ข้อมูล สารสนเทศ
+    วิเคราะห์ ธรรมาภิบาล ความโปร่งใส ประสิทธิภาพ ประสิทธิผล คุณภาพ ประเมินผล เกณฑ์ รางวัล ภาครัฐ
+    ภาคีเครือข่าย เครือข่าย ความพึงพอใจ ความเสี่ยง งบประมาณ ปีงบประมาณ แผนแม่บท มีส่วนร่วม วิสัยทัศน์
+    พันธกิจ ค่านิยม ขีดความสามารถ อัตรากำลัง ความผาสุก สวัสดิการ ปรับปรุง เทียบเคียง พื้นฐาน ก้าวหน้า
+    จุดเน้น แนวทาง ปัจจัย ขั้นตอน ผลผลิต ผลกระทบ ความยั่งยืน นโยบาย กำกับดูแล สิ่งแวดล้อม ข้าราชการ
+    เจ้าหน้าที่ ประชาชน ทุจริต ประพฤติมิชอบ ผลประโยชน์ทับซ้อน อำนวยความสะดวก สำนักงาน สื่อสาร ช่องทาง
+    ความต้องการ ความคาดหวัง ประสบการณ์ ผลสัมฤทธิ์ ความสำเร็จ มาตรการ บูรณาการ คะแนน ร้อยละ สถิติ หลักฐาน
+    """.split()
+)
+
+
+#: English words and domain terms staff type in Latin letters, as they are usually written.
+#: ``fix_layout`` never converts these, and maps Thai-layout typing of them back ("ยทๆฟ" → "PMQA").
+_ENGLISH = """
+PMQA KPI KPIs ADR ADG OKR OKRs SAR LINE QR IT HR KM AI ICT GDCC SDGs SDG TQA TQM PDCA ADLI LeTCI
+A&D Basic Advance Advanced Significance Significant Alignment Integration Innovation Better Me Hall
+of Fame No Gift Policy Public Sector Management Quality Award Framework Check list Standard What How
+Quick Tips Malcolm Baldrige Digital Government Open Data Smart Office Excel Word PDF Google Form Forms
+Drive Zoom Teams Email e-mail Online Template Report Score Level Plan Action Process Result Results
+Customer Customers Workforce Strategy Strategic Leadership Operation Operations Measurement Analysis
+Knowledge Goal Goals Target Vision Mission Value Values Core Risk Clinic Gap Step Help Menu Start
+Stop Reset Admin Bot Chatbot User Login Logout Password Link Download Upload File Files Update Info
+FAQ Contact Call Center Meeting Workshop Training Team Project Deadline Doc Docs Slide Slides PPT
+Sheet Sheets Outcome Output Input Impact Indicator Indicators Criteria Assessment Self Award Awards
+hello hi hey ok okay yes no thanks thank you please sorry good morning afternoon evening night bye
+test the a an and or is are was be to for in on at by with from it this that what how why when where
+who which can could do does not all new old more about my we our i am will get see show next back
+done ready great nice cool wow lol sir madam mr mrs ms dr admin staff manager team lead
+pdf ppt pptx jpg jpeg png gif xls xlsx doc docx csv txt zip mp3 mp4 http https www html xml json sql
+sms url app web id vs etc YouTube PowerPoint iPhone iPad macOS eBay OneDrive SharePoint TikTok
+WhatsApp Facebook GitHub ChatGPT
+"""
+
+ENGLISH_WORDS: dict[str, str] = {w.casefold(): w for w in _ENGLISH.split()}
+
+
+@lru_cache(maxsize=1)
+def thai_dictionary() -> frozenset[str]:
+    """PyThaiNLP's bundled word list plus the domain words."""
+    return frozenset(thai_words()) | DOMAIN_WORDS
+
+
+@lru_cache(maxsize=1)
+def common_thai_words(limit: int = 2000) -> frozenset[str]:
+    """The most frequent Thai words of the Thai National Corpus (frequency list bundled in PyThaiNLP)."""
+    freqs = sorted(tnc.word_freqs(), key=lambda wf: -wf[1])
+    thai = [w for w, _ in freqs if w and "\u0e01" <= w[0] <= "\u0e4e"]
+    return frozenset(thai[:limit])
+
+
+@lru_cache(maxsize=1)
+def trie() -> Trie:
+    """The tokenizer dictionary, built once: it takes a few hundred milliseconds."""
+    return dict_trie(thai_dictionary())
+
+
+@text_cache()
+def segment(text: str) -> tuple[str, ...]:
+    """newmm words of ``text`` (spaces kept, so they add up to ``text``), domain words kept whole."""
+    return tuple(word_tokenize(text, custom_dict=trie(), engine="newmm", keep_whitespace=True))
+
+
+def is_word_boundary(text: str, start: int, end: int, context: int = 24) -> bool:
+    """Whether newmm puts word breaks at ``start`` and ``end``, judged on a window around them.
+
+    Used before replacing ``text[start:end]``: a near-miss of a domain word that only appears
+    across two real words ("ของการ" looks like a slip for "องค์การ") must not be rewritten.
+    """
+    lo, hi = max(0, start - context), min(len(text), end + context)
+    breaks = {lo}
+    pos = lo
+    for word in segment(text[lo:hi]):
+        pos += len(word)
+        breaks.add(pos)
+    return start in breaks and end in breaks
+
+
+__all__ = [
+    "DOMAIN_WORDS",
+    "ENGLISH_WORDS",
+    "common_thai_words",
+    "is_word_boundary",
+    "segment",
+    "thai_dictionary",
+    "trie",
+]
