@@ -90,7 +90,8 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
     from commands import register_commands
 
     register_commands(app)
-    if start_workers if start_workers is not None else (settings.run_workers and not _is_cli()):
+    deferred = os.environ.get("BOT_DEFER_WORKERS") == "1"  # gunicorn starts them after forking
+    if start_workers if start_workers is not None else (settings.run_workers and not deferred and not _is_cli()):
         engine.start_workers()
     log.info("bot ready: %r", settings)
     return app

@@ -1,6 +1,13 @@
-"""gunicorn settings for the Procfile's ``web`` process (and ``make run``)."""
+"""gunicorn settings for the Procfile's ``web`` process (and ``make run``).
+
+The app is loaded once in the master (``preload_app``): migrations, the Thai dictionaries and the
+knowledge index are built once and shared copy-on-write by the workers, which start at once and
+use less memory. Each worker then opens its own database connections and starts its own
+background threads (threads do not survive a fork).
+"""
 
 import os
+import tempfile
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -10,23 +17,20 @@ timeout = 30
 graceful_timeout = 10
 accesslog = None
 forwarded_allow_ips = "*"
+preload_app = True
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bot-metrics-"))
+os.environ["BOT_DEFER_WORKERS"] = "1"  # started per worker in post_worker_init, after the fork
 
 
-def on_starting(server):  # type: ignore[no-untyped-def]
-    """Migrate once in the master, so ``web`` works on an empty database and workers don't race;
-    give the workers a shared folder for Prometheus metrics."""
-    import tempfile
-
-    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bot-metrics-"))
-    from core.config import Settings
-    from db.migrate import upgrade
-
-    upgrade(Settings.from_env().database_url)
-    os.environ["BOT_SKIP_MIGRATE"] = "1"
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    engine = worker.wsgi.config["BOT_ENGINE"]
+    engine.db.dispose(close=False)  # connections opened by the master are not for this process
+    engine.start_workers()
 
 
-def child_exit(server, worker):  # type: ignore[no-untyped-def]
+def worker_exit(server, worker):  # type: ignore[no-untyped-def]
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)

@@ -12,6 +12,7 @@ def register_commands(app: Flask) -> None:
     from commands.kpi import kpi_group
     from commands.richmenu import richmenu_group
     from commands.users import users_group
+    from commands.work import work_command
 
-    for command in (kb_group, kpi_group, richmenu_group, users_group, db_group, chat_command):
+    for command in (kb_group, kpi_group, richmenu_group, users_group, db_group, chat_command, work_command):
         app.cli.add_command(command)

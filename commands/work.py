@@ -1,0 +1,28 @@
+"""``flask --app bot work``: a process that only turns stored events into replies (the Procfile's
+optional ``worker:`` type). Web processes then run with ``BOT_RUN_WORKERS=0``; several machines can
+run both, as they share work only through the database."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.command("work", help="Process stored LINE events until stopped (SIGTERM / Ctrl-C).")
+@with_appcontext
+def work_command() -> None:
+    engine = current_app.config["BOT_ENGINE"]
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    engine.start_workers()
+    click.echo(f"working with {engine.settings.worker_threads} thread(s); stop with Ctrl-C")
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    engine.stop_workers()
