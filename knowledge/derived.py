@@ -11,7 +11,6 @@ from pathlib import Path
 from knowledge.schema import Entry
 from scoring import format_number
 
-
 #: What staff ask about an indicator; every indicator entry answers all of them.
 INDICATOR_ATTRIBUTES = ("หน่วยงานรับผิดชอบ", "รับผิดชอบ", "ดูแล", "หน่วย", "น้ำหนัก", "ค่าเป้าหมาย", "เป้าหมาย",
                         "ผลการดำเนินงาน", "ผลงาน", "คะแนน")

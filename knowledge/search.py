@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge.schema import LEVEL_NAMES, Entry
@@ -70,6 +71,17 @@ CLINIC_WORDS = frozenset({"คลินิก", "ตาราง", "pmqa", "ก�
 _DATE = re.compile(r"\d{1,2}\s*(?:ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย|ต\.?ค|พ\.?ย|ธ\.?ค"
                    r"|มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)")
 _ACTIVITY = re.compile(r"กิจกรรม(?:ที่)?\s*(\d{1,2})(?![\d.])")
+
+
+EARLY_REFS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (_GAP, lambda m: f"gap {m.group(1)}.{m.group(2)}.{m.group(3)}"),
+    (_KPI, lambda m: f"ตัวชี้วัด {int(m.group(1))}"),
+]
+LATE_REFS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (_C, lambda m: f"C{m.group(1)}"),
+    (_STEP, lambda m: f"ขั้น {m.group(1)}"),
+    (_ACTIVITY, lambda m: f"กิจกรรม {int(m.group(1))}"),
+]
 
 
 @dataclass(frozen=True)
@@ -181,54 +193,38 @@ class KnowledgeBase:
 
     # ----- structured references ---------------------------------------------------------
     def resolve_ref(self, prepared: str) -> tuple[Entry | None, str]:
-        """An exact reference in the question, and the ประเด็น level asked for (if any)."""
+        """An exact reference in the question, and the ประเด็น level asked for (if any).
+
+        Checked in order of specificity: "3.1.1" before "3.1", a clinic before its หมวด."""
         low = prepared.casefold()
-        level = next((LEVEL_WORDS[w] for w in LEVEL_WORDS if w in low), "")
-        if m := _GAP.search(low):
-            e = self.by_ref.get(f"gap {m.group(1)}.{m.group(2)}.{m.group(3)}")
-            if e:
+        for pattern, ref_of in EARLY_REFS:
+            if (m := pattern.search(low)) and (e := self.by_ref.get(ref_of(m))):
                 return e, ""
-        if m := _KPI.search(low):
-            e = self.by_ref.get(f"ตัวชี้วัด {int(m.group(1))}")
-            if e:
-                return e, ""
-        if "คลินิก" in low:
-            numbers = set(_HMUAD.findall(low))
-            if len(numbers) == 1 and (e := self.by_ref.get(f"คลินิก หมวด {numbers.pop()}")):
-                return e, ""
-            bare = not numbers and not set(query_tokens(low)) - CLINIC_WORDS
-            if (bare or len(numbers) > 1 or _DATE.search(low)) and (e := self.by_ref.get("คลินิก")):
-                return e, ""  # the schedule, comparing sessions, or which session is on a date: the table
-        if m := _FACTOR.search(low):
-            e = self.by_ref.get(f"ปัจจัย {m.group(1)}")
-            if e:
-                return e, ""
-        if m := _PRADEN.search(low):
-            ref = f"ประเด็น {m.group(1)}.{m.group(2)}"
-            e = self.by_ref.get(ref)
-            if e:
-                return e, level
+        if "คลินิก" in low and (e := self._clinic(low)):
+            return e, ""
+        if (m := _FACTOR.search(low)) and (e := self.by_ref.get(f"ปัจจัย {m.group(1)}")):
+            return e, ""
+        if (m := _PRADEN.search(low)) and (e := self.by_ref.get(f"ประเด็น {m.group(1)}.{m.group(2)}")):
+            return e, next((LEVEL_WORDS[w] for w in LEVEL_WORDS if w in low), "")
         if m := _HMUAD.search(low):
             base = f"หมวด {m.group(1)}"
-            for word, facet in FACETS.items():
-                if word in low and (e := self.by_ref.get(f"{base}/{facet}")):
-                    return e, ""
-            e = self.by_ref.get(base)
-            if e:
+            facet = next((self.by_ref[f"{base}/{f}"] for w, f in FACETS.items()
+                          if w in low and f"{base}/{f}" in self.by_ref), None)
+            if e := facet or self.by_ref.get(base):
                 return e, ""
-        if m := _C.search(low):
-            e = self.by_ref.get(f"C{m.group(1)}")
-            if e:
-                return e, ""
-        if m := _STEP.search(low):
-            e = self.by_ref.get(f"ขั้น {m.group(1)}")
-            if e:
-                return e, ""
-        if m := _ACTIVITY.search(low):
-            e = self.by_ref.get(f"กิจกรรม {int(m.group(1))}")
-            if e:
+        for pattern, ref_of in LATE_REFS:
+            if (m := pattern.search(low)) and (e := self.by_ref.get(ref_of(m))):
                 return e, ""
         return None, ""
+
+    def _clinic(self, low: str) -> Entry | None:
+        numbers = set(_HMUAD.findall(low))
+        if len(numbers) == 1:
+            return self.by_ref.get(f"คลินิก หมวด {numbers.pop()}")
+        bare = not numbers and not set(query_tokens(low)) - CLINIC_WORDS
+        if bare or len(numbers) > 1 or _DATE.search(low):
+            return self.by_ref.get("คลินิก")  # the schedule, comparing sessions, a date's session: the table
+        return None
 
     def find(self, text: str, threshold: float) -> Resolution:
         prepared = prepare(text)

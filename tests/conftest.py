@@ -116,21 +116,22 @@ class Bot:
         return self.line.replies()[-1]
 
 
-@pytest.fixture
-def bot(db_url: str, fake_line: FakeLine) -> Iterator[Bot]:
+def _running_bot(url: str, fake_line: FakeLine) -> Iterator[Bot]:
     from bot import create_app
 
-    app = create_app(make_settings(db_url, fake_line), start_workers=False)
+    app = create_app(make_settings(url, fake_line), start_workers=False)
     yield Bot(app, fake_line)
     app.config["BOT_ENGINE"].stop_workers()
     app.config["BOT_ENGINE"].db.dispose()
+
+
+@pytest.fixture
+def bot(db_url: str, fake_line: FakeLine) -> Iterator[Bot]:
+    """The app on every backend (SQLite, and PostgreSQL when available)."""
+    yield from _running_bot(db_url, fake_line)
 
 
 @pytest.fixture
 def sqlite_bot(sqlite_url: str, fake_line: FakeLine) -> Iterator[Bot]:
-    from bot import create_app
-
-    app = create_app(make_settings(sqlite_url, fake_line), start_workers=False)
-    yield Bot(app, fake_line)
-    app.config["BOT_ENGINE"].stop_workers()
-    app.config["BOT_ENGINE"].db.dispose()
+    """The app on SQLite only, for tests whose subject is not the database."""
+    yield from _running_bot(sqlite_url, fake_line)
