@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import urllib.request
 from pathlib import Path
 
@@ -86,3 +87,52 @@ def test_chat_page_in_a_real_browser(tmp_path: Path):
             browser.close()
     finally:
         server.stop()
+
+
+def test_sigkill_right_after_acknowledging_confirmations_loses_and_doubles_nothing(tmp_path: Path, fake_line):
+    """A manager confirms six results; the server is SIGKILLed as soon as LINE has its 200s. After a
+    restart on the same database every confirmation is recorded exactly once."""
+    from sqlalchemy import create_engine, func, select
+
+    from db.kpi import KpiChange, KpiResult
+    from tests.line_fake import postback_event
+
+    db = f"sqlite:///{tmp_path}/kill.sqlite3"
+    env = {"DATABASE_URL": db, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+           "LINE_API_BASE_URL": fake_line.base_url, "BOT_ADMIN_IDS": "U" + "a" * 32}
+    manager = "U" + "a" * 32
+    # Results as in the source: indicators 1, 2, 4, 6 at 3, indicator 3 at 2,028,405, indicator 5 at 7.
+    current = {1: "3", 2: "3", 3: "2028405", 4: "3", 5: "7", 6: "3"}
+    new = {1: "2", 2: "1", 3: "1687118.5", 4: "2", 5: "3", 6: "1"}
+    confirmations = [postback_event(f"kpi:set|2567|6|{n}|{new[n]}|{current[n]}", manager) for n in new]
+    fake_line.delay = 0.5  # replies are slow, so the kill lands while work is still in flight
+    first = Server(env)
+    try:
+        first.start()
+        for event in confirmations:
+            raw = body_of(event)
+            req = urllib.request.Request(first.url + "/callback", data=raw,
+                                         headers={"Content-Type": "application/json", "X-Line-Signature": sign(raw)})
+            with urllib.request.urlopen(req, timeout=5) as r:
+                assert r.status == 200
+    finally:
+        first.kill()
+    fake_line.delay = 0.0
+    second = Server(env)
+    try:
+        second.start()
+        engine = create_engine(db)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if conn.scalar(select(func.count()).select_from(KpiChange)) >= len(new):
+                    break
+            time.sleep(0.5)
+        with engine.connect() as conn:
+            changes = conn.execute(select(KpiChange.indicator_no)).scalars().all()
+            results = dict(conn.execute(select(KpiResult.indicator_no, KpiResult.result)).all())
+        engine.dispose()
+        assert sorted(changes) == sorted(new)  # each confirmation recorded once
+        assert {n: float(results[n]) for n in new} == {n: float(v) for n, v in new.items()}
+    finally:
+        second.stop()
