@@ -34,6 +34,8 @@ def build_engine(settings: Settings) -> Engine:
     from db.kpi_store import ensure_seeded
 
     ensure_seeded(engine.sessions, settings.knowledge_dir / "indicators")
+    from db import activity_store
+    activity_store.ensure_seeded(engine.sessions, settings.knowledge_dir / "activities")  # the integrity plan
     if settings.line_enabled:
         from channels.line import LineSender, event_to_request
 
@@ -75,7 +77,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
         try:
-            with engine.db.connect() as conn:
+            with engine.readonly() as conn:
                 conn.execute(text("SELECT 1"))
         except Exception:
             return jsonify(status="unavailable", database=False), 503

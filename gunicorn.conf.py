@@ -26,7 +26,7 @@ os.environ["BOT_DEFER_WORKERS"] = "1"  # started per worker in post_worker_init,
 
 def post_worker_init(worker):  # type: ignore[no-untyped-def]
     engine = worker.wsgi.config["BOT_ENGINE"]
-    engine.db.dispose(close=False)  # connections opened by the master are not for this process
+    engine.dispose(close=False)  # connections opened by the master are not for this process
     engine.start_workers()
 
 
@@ -34,3 +34,11 @@ def worker_exit(server, worker):  # type: ignore[no-untyped-def]
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def pre_fork(server, worker):  # type: ignore[no-untyped-def]
+    """Keep the preloaded objects out of the garbage collector's reach so that workers do not touch
+    (and so copy) the pages they share with the master."""
+    import gc
+
+    gc.freeze()

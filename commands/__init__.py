@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from commands.activities import activities_group
     from commands.chat import chat_command
     from commands.dbcmd import db_group
     from commands.kb import kb_group
@@ -16,3 +17,4 @@ def register_commands(app: Flask) -> None:
 
     for command in (kb_group, kpi_group, richmenu_group, users_group, db_group, chat_command, work_command):
         app.cli.add_command(command)
+    app.cli.add_command(activities_group)

@@ -74,7 +74,7 @@ def evaluate(path: Path, min_share: float, verbose: bool) -> None:
         engine = build_engine(scratch)
         register_eval_user(engine, "Ueval0000000000000000000000000000")
         outcomes = run(engine, load_questions(path), "Ueval0000000000000000000000000000")
-        engine.db.dispose()
+        engine.dispose()
     for o in outcomes:
         if verbose or not o.ok:
             mark = "ok  " if o.ok else "MISS"

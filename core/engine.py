@@ -7,16 +7,15 @@ events reach it through the inbox so that they are stored before LINE is acknowl
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -31,6 +30,8 @@ log = logging.getLogger(__name__)
 
 #: How long a worker may hold an event or message before another worker may take it over.
 LEASE = timedelta(seconds=20)
+#: How long answered events and sent messages are kept.
+RETENTION = timedelta(days=7)
 #: A reply token works for about a minute; after that a reply is pointless.
 REPLY_TOKEN_TTL = timedelta(seconds=55)
 MAX_ATTEMPTS = 5
@@ -57,7 +58,11 @@ class Engine:
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.settings = settings
         self.db = make_engine(settings.database_url)
+        #: For polling: on SQLite a deferred transaction that does not take the write lock.
+        self.read_db = make_engine(settings.database_url, immediate=False) if self.db.dialect.name == "sqlite" \
+            else self.db
         self.sessions = make_session_factory(self.db)
+        self._last_purge: datetime | None = None
         self.dispatcher = dispatcher
         self.services = services
         self.clock = clock
@@ -70,6 +75,15 @@ class Engine:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+
+    def readonly(self):  # type: ignore[no-untyped-def]
+        return self.read_db.connect()
+
+    def dispose(self, close: bool = True) -> None:
+        """Drop pooled connections (``close=False`` in a forked child: the parent still owns them)."""
+        self.db.dispose(close=close)
+        if self.read_db is not self.db:
+            self.read_db.dispose(close=close)
 
     # ----- answering ---------------------------------------------------------------------
     def load_user(self, session: Session, req: Request) -> User | None:
@@ -144,85 +158,125 @@ class Engine:
             self.wake()
         return added
 
-    def claim_event(self) -> tuple[int, str] | None:
+    def next_event_id(self) -> int | None:
+        """The oldest event due for processing, read without taking SQLite's write lock."""
         now = self.clock()
-        token = secrets.token_hex(8)
-        with transaction(self.sessions) as session:
-            query = (
-                select(InboundEvent.id)
-                .where((InboundEvent.status == "pending")
-                       | ((InboundEvent.status == "processing") & (InboundEvent.lease_until < now)))
-                .order_by(InboundEvent.id)
-                .limit(1)
+        with self.readonly() as conn:
+            return conn.scalar(
+                select(InboundEvent.id).where(InboundEvent.status == "pending")
+                .where((InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
+                .order_by(InboundEvent.id).limit(1)
             )
-            if self.db.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            event_id = session.scalar(query)
-            if event_id is None:
-                return None
-            session.execute(
-                update(InboundEvent).where(InboundEvent.id == event_id)
-                .values(status="processing", lease_until=now + LEASE, claim_token=token,
-                        attempts=InboundEvent.attempts + 1)
-            )
-        return event_id, token
 
-    def process_event(self, event_id: int, token: str) -> list[int]:
-        """Answer one claimed event. Effects, outbox rows and ``done`` commit together; if the
-        lease was lost to another worker meanwhile, everything rolls back. Returns outbox ids."""
-        outbox_ids: list[int] = []
+    def process_next(self) -> list[Outbox] | None:
+        """Claim and answer one due event in ONE transaction: the claim, the handlers' effects, the
+        outgoing messages and ``done`` commit together, or (crash, error, lost database) none of
+        them does and the event stays pending. Returns the reply rows (leased to us) to deliver
+        now, or None when nothing was due."""
+        hint = self._peek_user()
+        name = self._display_name_for(hint) if hint else None
+        now = self.clock()
+        event_id: int | None = None
         try:
             with transaction(self.sessions) as session:
-                row = session.get(InboundEvent, event_id)
-                if row is None or row.status != "processing" or row.claim_token != token:
-                    return []
-                if row.attempts > MAX_ATTEMPTS:
-                    row.status, row.error, row.done_at = "failed", "too many attempts", self.clock()
-                    return []
-                req = self.event_to_request(row.payload)
-                reply: Reply | None = None
-                limit = self.settings.rate_limit_per_minute
-                recent = self._recent_messages(session, row) if req is not None and limit > 0 else 0
-                if limit > 0 and recent >= limit:
-                    # Said politely once per minute; later messages in the same minute get no answer.
-                    RATE_LIMITED.inc()
-                    reply = Reply.text(RATE_LIMIT_TEXT, handler="rate-limit") if recent == limit else None
-                    row.handler = "rate-limit"
-                elif req is not None:
-                    self._ensure_profile(session, req)
-                    reply, ctx = self.answer_in(session, req)
-                    self._queue_pushes(session, ctx, key_base=row.webhook_event_id)
-                    row.handler = reply.handler
-                token_value = str(row.payload.get("replyToken") or "")
-                if reply is not None and reply.messages and token_value:
-                    received = row.received_at or self.clock()
-                    session.add(Outbox(kind="reply", reply_token=token_value, to=req.user_id if req else "",
-                                       payload=reply_to_dict(reply), not_after=received + REPLY_TOKEN_TTL))
-                new_rows = [o for o in session.new if isinstance(o, Outbox)]
-                claimed = session.execute(
-                    update(InboundEvent)
-                    .where(InboundEvent.id == event_id, InboundEvent.claim_token == token)
-                    .values(status="done", done_at=self.clock(), handler=row.handler)
-                    .execution_options(synchronize_session=False)
+                query = (
+                    select(InboundEvent).where(InboundEvent.status == "pending")
+                    .where((InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
+                    .order_by(InboundEvent.id).limit(1)
                 )
-                if claimed.rowcount != 1:
-                    raise _LeaseLost()
+                if self.db.dialect.name == "postgresql":
+                    query = query.with_for_update(skip_locked=True)
+                row = session.scalar(query)
+                if row is None:
+                    return None
+                event_id = row.id
+                reply, req = self._answer_event(session, row, name if hint == row.source_user_id else None)
+                outbox = self._reply_row(row, reply, req, now)
+                if outbox is not None:
+                    session.add(outbox)
+                row.status, row.done_at = "done", self.clock()
                 session.flush()
-                outbox_ids = [o.id for o in new_rows]
-                logged = (row.webhook_event_id, row.event_type, row.source_user_id, row.handler,
-                          row.received_at, "answered" if reply is not None else "ignored")
-        except _LeaseLost:
-            return []
+                delivered_now = [outbox] if outbox is not None else []
+                logged = (row.webhook_event_id, row.event_type, row.source_user_id, row.handler, row.received_at,
+                          "answered" if reply is not None else "ignored")
+        except OperationalError:
+            raise  # the database is away: the worker loop waits and tries again
         except Exception:
             ERRORS.labels("process").inc()
-            log.exception("event %s failed; it will be retried", event_id)
-            self._release(event_id, token)
+            log.exception("event %s failed; it will be retried with backoff", event_id)
+            if event_id is not None:
+                self._record_failure(event_id)
             return []
         received = logged[4]
         latency = (self.clock() - received).total_seconds() if received else -1.0
         log_event(event_id=logged[0], event_type=logged[1], user_id=logged[2], handler=logged[3],
                   latency_s=latency, outcome=logged[5])
-        return outbox_ids
+        return delivered_now
+
+    def _answer_event(self, session: Session, row: InboundEvent, display_name: str | None,
+                      ) -> tuple[Reply | None, Request | None]:
+        req = self.event_to_request(row.payload)
+        if req is None:
+            return None, None
+        limit = self.settings.rate_limit_per_minute
+        recent = self._recent_messages(session, row) if limit > 0 else 0
+        if limit > 0 and recent >= limit:
+            # Said politely once per minute; later messages in the same minute get no answer.
+            RATE_LIMITED.inc()
+            row.handler = "rate-limit"
+            return (Reply.text(RATE_LIMIT_TEXT, handler="rate-limit") if recent == limit else None), req
+        self._remember_user(session, req, display_name)
+        reply, ctx = self.answer_in(session, req)
+        self._queue_pushes(session, ctx, key_base=row.webhook_event_id)
+        row.handler = reply.handler
+        return reply, req
+
+    def _reply_row(self, row: InboundEvent, reply: Reply | None, req: Request | None, now: datetime) -> Outbox | None:
+        """The reply, leased to this worker so it is delivered right after the commit."""
+        token = str(row.payload.get("replyToken") or "")
+        if reply is None or not reply.messages or not token:
+            return None
+        received = row.received_at or now
+        return Outbox(kind="reply", reply_token=token, to=req.user_id if req else "", payload=reply_to_dict(reply),
+                      not_after=received + REPLY_TOKEN_TTL, status="sending", attempts=1, lease_until=now + LEASE)
+
+    def _record_failure(self, event_id: int) -> None:
+        """A handler error: try again later with backoff; after MAX_ATTEMPTS apologise and stop."""
+        try:
+            with transaction(self.sessions) as session:
+                row = session.get(InboundEvent, event_id)
+                if row is None or row.status != "pending":
+                    return
+                row.attempts += 1
+                now = self.clock()
+                if row.attempts < MAX_ATTEMPTS:
+                    row.lease_until = now + timedelta(seconds=2 ** row.attempts)
+                    return
+                row.status, row.done_at, row.error = "failed", now, "handler failed repeatedly"
+                req = self.event_to_request(row.payload)
+                outbox = self._reply_row(row, Reply.text(SORRY, handler="error"), req, now)
+                if outbox is not None:
+                    outbox.status, outbox.lease_until, outbox.attempts = "pending", None, 0
+                    session.add(outbox)
+        except OperationalError:
+            log.warning("could not record the failure of event %s", event_id)
+
+    def _peek_user(self) -> str:
+        """The sender of the next due event, so an unknown sender's LINE profile can be fetched
+        before (not inside) the write transaction."""
+        now = self.clock()
+        with self.readonly() as conn:
+            user_id = conn.scalar(
+                select(InboundEvent.source_user_id).where(InboundEvent.status == "pending")
+                .where((InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
+                .order_by(InboundEvent.id).limit(1)
+            )
+            if not user_id or conn.scalar(select(User.id).where(User.line_user_id == user_id)) is not None:
+                return ""
+        return user_id
+
+    def _display_name_for(self, user_id: str) -> str | None:
+        return self.profile_lookup(user_id)
 
     def _recent_messages(self, session: Session, row: InboundEvent) -> int:
         """Messages and taps this person sent in the minute before this event."""
@@ -235,46 +289,28 @@ class Engine:
                    InboundEvent.id < row.id, InboundEvent.event_type.in_(("message", "postback")))
         ) or 0
 
-    def _release(self, event_id: int, token: str) -> None:
-        """Give a failed event back at once (retrying while the database is away); if that never
-        works, its lease expires and any worker takes it again."""
-        for delay in (0.0, 0.5, 1.0, 2.0, 4.0):
-            if self._stop.wait(delay):
-                return
-            try:
-                with transaction(self.sessions) as session:
-                    session.execute(
-                        update(InboundEvent).where(InboundEvent.id == event_id, InboundEvent.claim_token == token)
-                        .values(status="pending", lease_until=None)
-                    )
-                return
-            except OperationalError:
-                continue
-        log.warning("could not release event %s; its lease will expire", event_id)
-
-    def _ensure_profile(self, session: Session, req: Request) -> None:
-        """Remember people who talk to the bot, with their LINE display name (asked once)."""
-        if not req.user_id or req.chat_type != "user" and req.kind not in {"text", "postback"}:
+    def _remember_user(self, session: Session, req: Request, display_name: str | None) -> None:
+        """Remember people who talk to the bot, with their LINE display name (fetched beforehand)."""
+        if not req.user_id:
             return
-        user = session.scalar(select(User).where(User.line_user_id == req.user_id))
-        if user is None:
-            name = self.profile_lookup(req.user_id) or ""
-            session.add(User(line_user_id=req.user_id, display_name=name[:200], role="staff", status="guest"))
+        if session.scalar(select(User.id).where(User.line_user_id == req.user_id)) is None:
+            session.add(User(line_user_id=req.user_id, display_name=(display_name or "")[:200], role="staff",
+                             status="guest"))
             session.flush()
 
     # ----- the outbox ----------------------------------------------------------------------
-    def claim_outbox(self, only: list[int] | None = None) -> Outbox | None:
+    def _outbox_due(self, now: datetime):  # type: ignore[no-untyped-def]
+        return ((Outbox.status == "pending") | (Outbox.status == "sending")) & (
+            (Outbox.lease_until.is_(None)) | (Outbox.lease_until < now))
+
+    def claim_outbox(self) -> Outbox | None:
+        """A message whose sender died or whose send failed earlier (due for a retry)."""
         now = self.clock()
+        with self.readonly() as conn:
+            if conn.scalar(select(Outbox.id).where(self._outbox_due(now)).limit(1)) is None:
+                return None
         with transaction(self.sessions) as session:
-            query = (
-                select(Outbox)
-                .where((Outbox.status == "pending") | ((Outbox.status == "sending") & (Outbox.lease_until < now)))
-                .where((Outbox.lease_until.is_(None)) | (Outbox.lease_until < now))
-                .order_by(Outbox.id)
-                .limit(1)
-            )
-            if only is not None:
-                query = query.where(Outbox.id.in_(only))
+            query = select(Outbox).where(self._outbox_due(now)).order_by(Outbox.id).limit(1)
             if self.db.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             row = session.scalar(query)
@@ -317,19 +353,33 @@ class Engine:
         self._wake.set()
 
     def work_once(self) -> bool:
-        """Process one event or send one message. Returns False when there was nothing to do."""
-        claimed = self.claim_event()
-        if claimed is not None:
-            for outbox_id in self.process_event(*claimed):
-                row = self.claim_outbox(only=[outbox_id])
-                if row is not None:
+        """Answer one event (and send its reply) or retry one message. False when idle."""
+        if self.next_event_id() is not None:
+            replies = self.process_next()
+            if replies is not None:
+                for row in replies:
                     self.deliver(row)
-            return True
+                return True
         row = self.claim_outbox()
         if row is not None:
             self.deliver(row)
             return True
+        self._purge_if_due()
         return False
+
+    def _purge_if_due(self) -> None:
+        """Drop answered events and sent messages older than ``RETENTION`` (about once an hour):
+        the redelivery window of LINE is far shorter, and the rate limit looks back one minute."""
+        now = self.clock()
+        if self._last_purge is not None and now - self._last_purge < timedelta(hours=1):
+            return
+        self._last_purge = now
+        cutoff = now - RETENTION
+        with transaction(self.sessions) as session:
+            session.execute(delete(InboundEvent).where(InboundEvent.status.in_(("done", "failed")),
+                                                       InboundEvent.received_at < cutoff))
+            session.execute(delete(Outbox).where(Outbox.status.in_(("sent", "expired", "failed", "skipped")),
+                                                 Outbox.created_at < cutoff))
 
     def drain(self, timeout: float = 10.0) -> None:
         """Work until nothing is left (tests, CLI)."""
@@ -367,12 +417,8 @@ class Engine:
         self._stop.set()
         self._wake.set()
         for t in self._threads:
-            t.join(timeout=5)
+            t.join(timeout=self.settings.line_api_timeout + 5)  # a send in flight finishes first
         self._threads.clear()
-
-
-class _LeaseLost(Exception):
-    pass
 
 
 def event_key(event: dict) -> str:
@@ -384,7 +430,3 @@ def event_key(event: dict) -> str:
     import json
 
     return "sha:" + hashlib.sha256(json.dumps(event, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:60]
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

@@ -60,10 +60,11 @@ class User(Base):
 class InboundEvent(Base):
     """A webhook event, stored before LINE gets its 200 so that it is never lost.
 
-    ``status`` goes ``pending`` → ``processing`` (claimed by one worker, with a lease) → ``done``.
-    The handler's effects, the outgoing messages (``Outbox``) and ``done`` commit in one
-    transaction, so an event's effects happen once even if a worker dies half-way. The unique
-    ``webhook_event_id`` makes a redelivery a no-op.
+    ``status`` goes ``pending`` → ``done`` (or ``failed`` after repeated handler errors). The claim,
+    the handler's effects, the outgoing messages (``Outbox``) and ``done`` commit in one
+    transaction, so an event's effects happen once even if a worker dies half-way. ``lease_until``
+    holds a failed event back for a retry with backoff. The unique ``webhook_event_id`` makes a
+    redelivery a no-op.
     """
 
     __tablename__ = "inbound_events"
@@ -76,13 +77,16 @@ class InboundEvent(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    claim_token: Mapped[str] = mapped_column(String(32), default="")
     handler: Mapped[str] = mapped_column(String(64), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    __table_args__ = (Index("ix_inbound_events_status", "status", "id"),)
+    __table_args__ = (
+        Index("ix_inbound_events_status", "status", "id"),
+        # The per-user rate limit looks back one minute per person.
+        Index("ix_inbound_events_user_time", "source_user_id", "received_at"),
+    )
 
 
 class Outbox(Base):

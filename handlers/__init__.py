@@ -6,9 +6,12 @@ from core.dispatch import Dispatcher, Handler
 
 
 def build_dispatcher() -> Dispatcher:
+    from handlers.activities import ActivitiesHandler
     from handlers.help import HelpHandler, NonTextHandler
     from handlers.kpi import KpiHandler
     from handlers.pmqa import KnowledgeHandler
+    from handlers.registration import RegistrationHandler
 
-    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), KpiHandler()]
+    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), RegistrationHandler(), ActivitiesHandler(),
+                               KpiHandler()]
     return Dispatcher(handlers, fallback=KnowledgeHandler())

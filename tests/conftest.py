@@ -122,7 +122,7 @@ def _running_bot(url: str, fake_line: FakeLine) -> Iterator[Bot]:
     app = create_app(make_settings(url, fake_line), start_workers=False)
     yield Bot(app, fake_line)
     app.config["BOT_ENGINE"].stop_workers()
-    app.config["BOT_ENGINE"].db.dispose()
+    app.config["BOT_ENGINE"].dispose()
 
 
 @pytest.fixture

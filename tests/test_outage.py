@@ -139,4 +139,4 @@ def test_database_outage_mid_traffic(proxied_url, fake_line):
         assert s.scalar(sql_select(func.count()).select_from(InboundEvent)) == len(expected)
     assert all(t.is_alive() for t in engine._threads)  # the workers survived the outage
     engine.stop_workers()
-    engine.db.dispose()
+    engine.dispose()

@@ -145,7 +145,7 @@ def test_health(bot: Bot):
 # ----- acknowledging fast, never losing, never doubling ----------------------------------------
 
 def test_ack_does_not_wait_for_a_slow_line_api(bot: Bot):
-    bot.line.delay = 2.5
+    bot.line.delay = 1.5  # slow, but within the client's 3 s timeout: one call, no retry
     bot.engine.start_workers()
     event = text_event("หมวด 4 คืออะไร")
     response = bot.post(event)
@@ -156,31 +156,42 @@ def test_ack_does_not_wait_for_a_slow_line_api(bot: Bot):
     assert replies and replies[0]["replyToken"] == event["replyToken"]
 
 
-def test_event_acknowledged_before_a_crash_is_answered_after_restart(db_url, fake_line):
+def test_crash_between_commit_and_send_is_delivered_once_after_restart(db_url, fake_line):
     from bot import create_app
 
     settings = make_settings(db_url, fake_line)
     first = create_app(settings, start_workers=False)
-    events = [text_event(f"หมวด {n}") for n in range(1, 5)]
-    response = first.test_client().post("/callback", data=body_of(*events),
-                                        headers={"X-Line-Signature": sign(body_of(*events))})
-    assert response.status_code == 200
-    # One event was claimed by a worker that then died mid-way (its lease is left behind).
-    claimed = first.config["BOT_ENGINE"].claim_event()
-    assert claimed is not None
-    first.config["BOT_ENGINE"].db.dispose()  # the process "dies": nothing else happens
+    events = [text_event(f"หมวด {n}", f"U{n:032d}") for n in range(1, 5)]
+    raw = body_of(*events)
+    assert first.test_client().post("/callback", data=raw, headers={"X-Line-Signature": sign(raw)}).status_code == 200
+    # One event is answered and committed, then the process dies before sending the reply.
+    leased = first.config["BOT_ENGINE"].process_next()
+    assert leased and leased[0].status == "sending"
+    first.config["BOT_ENGINE"].dispose()
+    assert fake_line.replies() == []
 
-    later = _in_the_future(seconds=120)
     second = create_app(settings, start_workers=False)
-    second.config["BOT_ENGINE"].clock = later
+    second.config["BOT_ENGINE"].drain()  # the three untouched events; the leased reply waits for its lease
+    assert len(fake_line.replies()) == 3
+    second.config["BOT_ENGINE"].clock = _in_the_future(seconds=25)  # lease over, reply token still valid
     second.config["BOT_ENGINE"].drain()
     tokens = sorted(r["replyToken"] for r in fake_line.replies())
-    # Replies whose token had expired are not attempted; the rest are sent exactly once.
+    assert tokens == sorted(e["replyToken"] for e in events)
     with second.config["BOT_ENGINE"].sessions() as s:
-        statuses = dict(s.execute(select(InboundEvent.webhook_event_id, InboundEvent.status)).all())
-    assert set(statuses.values()) == {"done"}
-    assert len(tokens) == len(set(tokens))
-    second.config["BOT_ENGINE"].db.dispose()
+        assert set(s.scalars(select(InboundEvent.status))) == {"done"}
+    second.config["BOT_ENGINE"].dispose()
+
+
+def test_reply_whose_token_expired_during_an_outage_is_not_sent(sqlite_bot: Bot):
+    event = text_event("หมวด 1")
+    sqlite_bot.post(event)
+    leased = sqlite_bot.engine.process_next()
+    assert leased
+    sqlite_bot.engine.clock = _in_the_future(seconds=120)
+    sqlite_bot.engine.drain()
+    assert sqlite_bot.line.replies() == []
+    with sqlite_bot.engine.sessions() as s:
+        assert s.scalars(select(Outbox.status)).one() == "expired"
 
 
 def _in_the_future(seconds: float):  # type: ignore[no-untyped-def]
@@ -199,11 +210,11 @@ def test_restart_soon_after_crash_replies_to_everything_once(db_url, fake_line):
     events = [text_event(f"หมวด {n} คืออะไร", f"U{n:032d}") for n in range(1, 6)]
     assert first.test_client().post("/callback", data=body_of(*events),
                                     headers={"X-Line-Signature": sign(body_of(*events))}).status_code == 200
-    first.config["BOT_ENGINE"].db.dispose()
+    first.config["BOT_ENGINE"].dispose()
     second = create_app(settings, start_workers=False)
     second.config["BOT_ENGINE"].drain()
     assert sorted(r["replyToken"] for r in fake_line.replies()) == sorted(e["replyToken"] for e in events)
-    second.config["BOT_ENGINE"].db.dispose()
+    second.config["BOT_ENGINE"].dispose()
 
 
 def test_failed_reply_is_retried_with_the_same_token_once(bot: Bot):
@@ -213,7 +224,7 @@ def test_failed_reply_is_retried_with_the_same_token_once(bot: Bot):
     bot.engine.drain()
     with bot.engine.sessions() as s:
         row = s.scalars(select(Outbox)).one()
-        assert row.status == "pending" and row.attempts == 1
+        assert row.status == "pending" and row.attempts == 1 and row.lease_until is not None
     # After the backoff the same reply is sent again and succeeds once.
     bot.engine.clock = _in_the_future(seconds=5)
     bot.engine.drain()

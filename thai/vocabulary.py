@@ -6,6 +6,7 @@ the rest is written out below. Built once (``warm_up``) and then only read.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from pythainlp.corpus import thai_words, tnc
@@ -66,10 +67,22 @@ def thai_dictionary() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def common_thai_words(limit: int = 2000) -> frozenset[str]:
-    """The most frequent Thai words of the Thai National Corpus (frequency list bundled in PyThaiNLP)."""
-    freqs = sorted(tnc.word_freqs(), key=lambda wf: -wf[1])
-    thai = [w for w, _ in freqs if w and "\u0e01" <= w[0] <= "\u0e4e"]
-    return frozenset(thai[:limit])
+    """The most frequent Thai words of the Thai National Corpus (frequency list bundled in PyThaiNLP).
+
+    The file is streamed (``tnc.word_freqs()`` would hold the whole list, ~30 MB that a worker
+    process never gives back)."""
+    import heapq
+
+    from pythainlp.corpus import corpus_path
+
+    def rows():  # type: ignore[no-untyped-def]
+        with open(os.path.join(corpus_path(), tnc._UNIGRAM_FILENAME), encoding="utf-8-sig") as fh:
+            for line in fh:
+                word, _, count = line.rstrip("\n").partition("\t")
+                if word and "\u0e01" <= word[0] <= "\u0e4e" and count.strip().isdigit():
+                    yield int(count), word
+
+    return frozenset(word for _, word in heapq.nlargest(limit, rows()))
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,14 @@
+"""gunicorn settings for the echo baseline: every plain setting of the bot's ``gunicorn.conf.py`` (workers,
+worker class, threads, timeouts, preload…) but none of its server hooks, which reach into the bot's app
+(``post_worker_init`` starts the bot's background workers) and would fail on the echo app.
+
+``gunicorn -c bench/gunicorn_echo.conf.py 'bench.echo_app:app'``
+"""
+
+import runpy
+import types
+from pathlib import Path
+
+_settings = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+globals().update({name: value for name, value in _settings.items()
+                  if not name.startswith("_") and not callable(value) and not isinstance(value, types.ModuleType)})
