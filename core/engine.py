@@ -63,6 +63,8 @@ class Engine:
             else self.db
         self.sessions = make_session_factory(self.db)
         self._last_purge: datetime | None = None
+        self._sent: list[tuple[int, datetime]] = []
+        self._sent_lock = threading.Lock()
         self.dispatcher = dispatcher
         self.services = services
         self.clock = clock
@@ -177,6 +179,7 @@ class Engine:
         name = self._display_name_for(hint) if hint else None
         now = self.clock()
         event_id: int | None = None
+        flushed: list[tuple[int, datetime]] = []
         try:
             with transaction(self.sessions) as session:
                 query = (
@@ -189,6 +192,7 @@ class Engine:
                 row = session.scalar(query)
                 if row is None:
                     return None
+                flushed = self._record_sent(session)
                 event_id = row.id
                 reply, req = self._answer_event(session, row, name if hint == row.source_user_id else None)
                 outbox = self._reply_row(row, reply, req, now)
@@ -200,8 +204,10 @@ class Engine:
                 logged = (row.webhook_event_id, row.event_type, row.source_user_id, row.handler, row.received_at,
                           "answered" if reply is not None else "ignored")
         except OperationalError:
+            self._unrecord(flushed)
             raise  # the database is away: the worker loop waits and tries again
         except Exception:
+            self._unrecord(flushed)
             ERRORS.labels("process").inc()
             log.exception("event %s failed; it will be retried with backoff", event_id)
             if event_id is not None:
@@ -340,13 +346,44 @@ class Engine:
         REPLIES.labels(row.kind, status).inc()
         if status == "failed":
             ERRORS.labels("send").inc()
+        if status == "sent":
+            # Recorded with the next write instead of a transaction of its own. Should the process
+            # die first, the message is sent again after its lease: LINE refuses a used reply
+            # token and drops a push whose retry key it has seen, so nobody gets it twice.
+            with self._sent_lock:
+                self._sent.append((row.id, now))
+            return
         with transaction(self.sessions) as session:
             backoff = now + timedelta(seconds=min(30, 2 ** row.attempts)) if status == "pending" else None
             session.execute(
                 update(Outbox).where(Outbox.id == row.id)
-                .values(status=status, error=error, lease_until=backoff,
-                        sent_at=now if status == "sent" else None)
+                .values(status=status, error=error, lease_until=backoff, sent_at=None)
             )
+
+    def _record_sent(self, session: Session) -> list[tuple[int, datetime]]:
+        """Mark the messages sent since the last write (inside the caller's transaction). Returns
+        them, so that a caller whose transaction fails can put them back (``_unrecord``)."""
+        with self._sent_lock:
+            done, self._sent = self._sent, []
+        for outbox_id, at in done:
+            session.execute(update(Outbox).where(Outbox.id == outbox_id)
+                            .values(status="sent", error="", lease_until=None, sent_at=at))
+        return done
+
+    def _unrecord(self, done: list[tuple[int, datetime]]) -> None:
+        with self._sent_lock:
+            self._sent[:0] = done
+
+    def flush_sent(self) -> None:
+        if not self._sent:
+            return
+        flushed: list[tuple[int, datetime]] = []
+        try:
+            with transaction(self.sessions) as session:
+                flushed = self._record_sent(session)
+        except OperationalError:
+            self._unrecord(flushed)
+            raise
 
     # ----- workers ------------------------------------------------------------------------
     def wake(self) -> None:
@@ -364,6 +401,7 @@ class Engine:
         if row is not None:
             self.deliver(row)
             return True
+        self.flush_sent()
         self._purge_if_due()
         return False
 
@@ -419,6 +457,10 @@ class Engine:
         for t in self._threads:
             t.join(timeout=self.settings.line_api_timeout + 5)  # a send in flight finishes first
         self._threads.clear()
+        try:
+            self.flush_sent()
+        except OperationalError:
+            log.warning("could not record sent messages; they will be retried and refused by LINE as duplicates")
 
 
 def event_key(event: dict) -> str:
