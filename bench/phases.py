@@ -30,10 +30,11 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 from bench.fake_line import FakeLineServer  # noqa: E402
 from bench.run import SECRET, TOKEN, message_text, questions, sign, user_id  # noqa: E402
 
-WEBHOOK, CLAIM, PROCESS, HANDLERS, PROFILE = ("1 webhook (verify, parse, store)", "2 claim_event", "3 process_event",
-                                               "  of which handlers", "  of which profile look-up (HTTP)")
-CLAIM_OUT, DELIVER, SEND, IDLE = ("4 claim_outbox", "5 deliver", "  of which LINE reply (render + HTTP)",
-                                  "6 idle poll (claim_event finds nothing)")
+WEBHOOK, CLAIM, PROCESS, HANDLERS, PROFILE = ("1 webhook (verify, parse, store)", "2 peek (read only)",
+                                               "3 claim + answer + commit", "  of which handlers",
+                                               "  of which profile look-up (HTTP)")
+CLAIM_OUT, DELIVER, SEND, IDLE = ("4 (no second claim)", "5 deliver", "  of which LINE reply (render + HTTP)",
+                                  "6 idle work_once (flushes sent marks)")
 ORDER = [WEBHOOK, CLAIM, PROCESS, HANDLERS, PROFILE, CLAIM_OUT, DELIVER, SEND, IDLE]
 
 
@@ -110,19 +111,16 @@ def run(events: int, synchronous: str | None, latency_ms: float = 0.0) -> dict[s
             with clock.timed(WEBHOOK):
                 assert client.post("/callback", data=body, headers={"X-Line-Signature": sign(body)}).status_code == 200
             with clock.timed(CLAIM):
-                claimed = engine.claim_event()
-            assert claimed is not None
+                assert engine.next_event_id() is not None
             with clock.timed(PROCESS):
-                outbox = engine.process_event(*claimed)
-            for oid in outbox:
-                with clock.timed(CLAIM_OUT):
-                    row = engine.claim_outbox(only=[oid])
+                replies = engine.process_next()
+            for row in replies or []:
                 with clock.timed(DELIVER):
                     engine.deliver(row)
             with clock.timed(IDLE):
-                engine.claim_event()
+                engine.work_once()
     finally:
-        engine.db.dispose()
+        engine.dispose()
         fake.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     return {"wall": clock.wall, "hold": clock.hold, "replies": len(fake.recorder.replies)}
@@ -159,7 +157,8 @@ def main() -> None:
                         help="delay of every fake LINE answer (real LINE from Thailand: tens of ms)")
     args = parser.parse_args()
     result = run(args.events, args.synchronous, args.line_latency_ms)
-    print(f"{args.events} events, one thread, synchronous={args.synchronous or 'default (FULL)'}, "
+    sync = args.synchronous or "default (NORMAL, set by db/session.py)"
+    print(f"{args.events} events, one thread, synchronous={sync}, "
           f"LINE latency {args.line_latency_ms:g} ms, "
           f"{result['replies']} replies; first {min(30, args.events // 5)} skipped as warm-up\n")
     print(table(result, skip=min(30, args.events // 5)))
