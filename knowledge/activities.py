@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from knowledge.loader import read_yaml
+
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 LABEL_MAX = 20
 FILE_RE = re.compile(r"^fy(\d{4})\.ya?ml$")
@@ -119,7 +121,7 @@ def parse_plan(data: Any, origin: str) -> Plan:
 
 def load_activities(path: Path) -> Plan:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ActivitiesError(f"{path.name}: อ่าน YAML ไม่ได้ (invalid YAML): {exc}") from exc
     plan = parse_plan(data, path.name)

@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from knowledge.loader import read_yaml
 from scoring.core import DIRECTIONS, targets_problem
 from scoring.numbers import read_number, to_decimal
 
@@ -428,7 +429,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
     path = Path(path)
     try:
         with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = read_yaml(fh.read())
     except OSError as exc:
         raise CatalogueError(f"{path}: เปิดไฟล์ไม่ได้ (cannot open file): {exc}") from exc
     except yaml.YAMLError as exc:
