@@ -324,3 +324,39 @@ def test_metrics_and_structured_logs(bot: Bot, caplog):
     body = bot.app.test_client().get("/metrics").get_data(as_text=True)
     assert "bot_events_total" in body and "bot_unanswered_questions_total" in body
     assert "bot_webhook_ack_seconds_bucket" in body
+
+
+def test_no_secret_or_token_in_any_log_line(bot: Bot, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        bot.say("หมวด 1", USER)
+        bot.post(text_event("x"), signature="wrong")
+        bot.line.fail_status = [500]
+        bot.say("หมวด 2", USER)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert logged  # something was logged at all
+    assert SECRET not in logged and "test-channel-access-token" not in logged
+    assert USER not in "\n".join(r.getMessage() for r in caplog.records if r.name == "bot.events")
+
+
+def test_chat_page_with_line_credentials_needs_enabling_and_a_password(sqlite_url, fake_line):
+    from base64 import b64encode
+
+    from bot import create_app
+
+    settings = Settings.from_env({"DATABASE_URL": sqlite_url, "LINE_CHANNEL_SECRET": SECRET,
+                                  "LINE_CHANNEL_ACCESS_TOKEN": "tok", "CHAT_PAGE_ENABLED": "1"})
+    assert not settings.chat_page  # enabled without a password: still off
+    settings = Settings.from_env({"DATABASE_URL": sqlite_url, "LINE_CHANNEL_SECRET": SECRET,
+                                  "LINE_CHANNEL_ACCESS_TOKEN": "tok", "CHAT_PAGE_ENABLED": "1",
+                                  "CHAT_PAGE_PASSWORD": "s3cret", "LINE_API_BASE_URL": fake_line.base_url})
+    client = create_app(settings, start_workers=False).test_client()
+    assert client.get("/").status_code == 401
+    wrong = {"Authorization": "Basic " + b64encode(b"staff:nope").decode()}
+    assert client.get("/", headers=wrong).status_code == 401
+    right = {"Authorization": "Basic " + b64encode(b"staff:s3cret").decode()}
+    assert client.get("/", headers=right).status_code == 200
+    answer = client.post("/chat/api/message", json={"user": "Upage", "text": "หมวด 1"}, headers=right)
+    assert "การนำองค์การ" in answer.get_json()["messages"][0]["text"]
+    assert "s3cret" not in repr(settings)
