@@ -35,6 +35,8 @@ RETENTION = timedelta(days=7)
 #: A reply token works for about a minute; after that a reply is pointless.
 REPLY_TOKEN_TTL = timedelta(seconds=55)
 MAX_ATTEMPTS = 5
+#: Events answered per transaction: fewer lock hand-overs under load, one savepoint each.
+BATCH = 4
 RATE_LIMIT_TEXT = ("ขออภัยค่ะ ส่งข้อความถี่เกินไป บอทขอพักตอบสักครู่ "
                    "กรุณารอประมาณ 1 นาทีแล้วลองใหม่อีกครั้งนะคะ 🙏")
 
@@ -171,53 +173,67 @@ class Engine:
             )
 
     def process_next(self) -> list[Outbox] | None:
-        """Claim and answer one due event in ONE transaction: the claim, the handlers' effects, the
-        outgoing messages and ``done`` commit together, or (crash, error, lost database) none of
-        them does and the event stays pending. Returns the reply rows (leased to us) to deliver
-        now, or None when nothing was due."""
-        hint = self._peek_user()
-        name = self._display_name_for(hint) if hint else None
+        """Claim and answer due events (up to ``BATCH``) in ONE transaction: the claim, the handlers'
+        effects, the outgoing messages and ``done`` commit together, or (crash, lost database) none
+        of them does and the events stay pending. Each event runs in a savepoint, so a handler that
+        fails rolls back only its own event (retried later with backoff). Returns the reply rows
+        (leased to us) to deliver now, or None when nothing was due."""
+        names = {user: self.profile_lookup(user) for user in self._unknown_senders()}
         now = self.clock()
-        event_id: int | None = None
         flushed: list[tuple[int, datetime]] = []
+        answered: list[tuple[tuple, Outbox | None]] = []
+        failed: list[int] = []
         try:
             with transaction(self.sessions) as session:
                 query = (
                     select(InboundEvent).where(InboundEvent.status == "pending")
                     .where((InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
-                    .order_by(InboundEvent.id).limit(1)
+                    .order_by(InboundEvent.id).limit(BATCH)
                 )
                 if self.db.dialect.name == "postgresql":
                     query = query.with_for_update(skip_locked=True)
-                row = session.scalar(query)
-                if row is None:
+                rows = list(session.scalars(query))
+                if not rows:
                     return None
                 flushed = self._record_sent(session)
-                event_id = row.id
-                reply, req = self._answer_event(session, row, name if hint == row.source_user_id else None)
+                for row in rows:
+                    outcome = self._process_one(session, row, names.get(row.source_user_id), now)
+                    if outcome is None:
+                        failed.append(row.id)
+                    else:
+                        answered.append(outcome)
+        except OperationalError:
+            self._unrecord(flushed)
+            raise  # the database is away: the worker loop waits and tries again
+        for event_id in failed:
+            self._record_failure(event_id)
+        for logged, _ in answered:
+            latency = (self.clock() - logged[4]).total_seconds() if logged[4] else -1.0
+            log_event(event_id=logged[0], event_type=logged[1], user_id=logged[2], handler=logged[3],
+                      latency_s=latency, outcome=logged[5])
+        return [outbox for _, outbox in answered if outbox is not None]
+
+    def _process_one(self, session: Session, row: InboundEvent, display_name: str | None,
+                     now: datetime) -> tuple[tuple, Outbox | None] | None:
+        """One event inside the batch's transaction, in a savepoint of its own. None when its
+        handler failed (its changes are rolled back; the others' are kept)."""
+        try:
+            with session.begin_nested():
+                reply, req = self._answer_event(session, row, display_name)
                 outbox = self._reply_row(row, reply, req, now)
                 if outbox is not None:
                     session.add(outbox)
                 row.status, row.done_at = "done", self.clock()
                 session.flush()
-                delivered_now = [outbox] if outbox is not None else []
-                logged = (row.webhook_event_id, row.event_type, row.source_user_id, row.handler, row.received_at,
-                          "answered" if reply is not None else "ignored")
         except OperationalError:
-            self._unrecord(flushed)
-            raise  # the database is away: the worker loop waits and tries again
+            raise
         except Exception:
-            self._unrecord(flushed)
             ERRORS.labels("process").inc()
-            log.exception("event %s failed; it will be retried with backoff", event_id)
-            if event_id is not None:
-                self._record_failure(event_id)
-            return []
-        received = logged[4]
-        latency = (self.clock() - received).total_seconds() if received else -1.0
-        log_event(event_id=logged[0], event_type=logged[1], user_id=logged[2], handler=logged[3],
-                  latency_s=latency, outcome=logged[5])
-        return delivered_now
+            log.exception("event %s failed; it will be retried with backoff", row.id)
+            return None
+        logged = (row.webhook_event_id, row.event_type, row.source_user_id, row.handler, row.received_at,
+                  "answered" if reply is not None else "ignored")
+        return logged, outbox
 
     def _answer_event(self, session: Session, row: InboundEvent, display_name: str | None,
                       ) -> tuple[Reply | None, Request | None]:
@@ -267,22 +283,20 @@ class Engine:
         except OperationalError:
             log.warning("could not record the failure of event %s", event_id)
 
-    def _peek_user(self) -> str:
-        """The sender of the next due event, so an unknown sender's LINE profile can be fetched
-        before (not inside) the write transaction."""
+    def _unknown_senders(self) -> list[str]:
+        """Senders of the next due events whom the bot does not know yet, so their LINE profiles are
+        fetched before (not inside) the write transaction."""
         now = self.clock()
         with self.readonly() as conn:
-            user_id = conn.scalar(
+            senders = set(conn.scalars(
                 select(InboundEvent.source_user_id).where(InboundEvent.status == "pending")
                 .where((InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
-                .order_by(InboundEvent.id).limit(1)
-            )
-            if not user_id or conn.scalar(select(User.id).where(User.line_user_id == user_id)) is not None:
-                return ""
-        return user_id
-
-    def _display_name_for(self, user_id: str) -> str | None:
-        return self.profile_lookup(user_id)
+                .order_by(InboundEvent.id).limit(BATCH)
+            )) - {""}
+            if not senders:
+                return []
+            known = set(conn.scalars(select(User.line_user_id).where(User.line_user_id.in_(senders))))
+        return sorted(senders - known)
 
     def _recent_messages(self, session: Session, row: InboundEvent) -> int:
         """Messages and taps this person sent in the minute before this event."""

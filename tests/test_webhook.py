@@ -164,15 +164,18 @@ def test_crash_between_commit_and_send_is_delivered_once_after_restart(db_url, f
     events = [text_event(f"หมวด {n}", f"U{n:032d}") for n in range(1, 5)]
     raw = body_of(*events)
     assert first.test_client().post("/callback", data=raw, headers={"X-Line-Signature": sign(raw)}).status_code == 200
-    # One event is answered and committed, then the process dies before sending the reply.
+    events.append(text_event("หมวด 5", "U" + "5" * 32))
+    raw = body_of(events[-1])
+    assert first.test_client().post("/callback", data=raw, headers={"X-Line-Signature": sign(raw)}).status_code == 200
+    # A batch of events is answered and committed, then the process dies before sending the replies.
     leased = first.config["BOT_ENGINE"].process_next()
-    assert leased and leased[0].status == "sending"
+    assert leased and all(row.status == "sending" for row in leased) and len(leased) < len(events)
     first.config["BOT_ENGINE"].dispose()
     assert fake_line.replies() == []
 
     second = create_app(settings, start_workers=False)
-    second.config["BOT_ENGINE"].drain()  # the three untouched events; the leased reply waits for its lease
-    assert len(fake_line.replies()) == 3
+    second.config["BOT_ENGINE"].drain()  # the untouched events; the leased replies wait for their lease
+    assert len(fake_line.replies()) == len(events) - len(leased)
     second.config["BOT_ENGINE"].clock = _in_the_future(seconds=25)  # lease over, reply token still valid
     second.config["BOT_ENGINE"].drain()
     tokens = sorted(r["replyToken"] for r in fake_line.replies())
@@ -360,3 +363,35 @@ def test_chat_page_with_line_credentials_needs_enabling_and_a_password(sqlite_ur
     answer = client.post("/chat/api/message", json={"user": "Upage", "text": "หมวด 1"}, headers=right)
     assert "การนำองค์การ" in answer.get_json()["messages"][0]["text"]
     assert "s3cret" not in repr(settings)
+
+
+class _Exploding:
+    """A handler with a bug, for the test below."""
+
+    name = "exploding"
+
+    def check(self, req, ctx):  # type: ignore[no-untyped-def]
+        return req.text == "boom"
+
+    def handle(self, req, ctx):  # type: ignore[no-untyped-def]
+        ctx.session.add(InboundEvent(webhook_event_id="must-not-survive", payload={}))
+        raise RuntimeError("bug")
+
+
+def test_a_failing_handler_spoils_only_its_own_event_and_is_apologised_for(bot: Bot):
+    bot.engine.dispatcher.handlers.insert(0, _Exploding())
+    events = [text_event("หมวด 1", "U" + "1" * 32), text_event("boom", "U" + "2" * 32),
+              text_event("หมวด 2", "U" + "3" * 32)]
+    bot.post(*events)
+    bot.engine.drain()
+    assert bot.line.reply_for(events[0]["replyToken"]) and bot.line.reply_for(events[2]["replyToken"])
+    assert bot.line.reply_for(events[1]["replyToken"]) is None
+    for seconds in (3, 7, 15, 31):  # retried with backoff until MAX_ATTEMPTS
+        bot.engine.clock = _in_the_future(seconds=seconds)
+        bot.engine.drain()
+    with bot.engine.sessions() as s:
+        row = s.scalar(select(InboundEvent).where(InboundEvent.webhook_event_id == events[1]["webhookEventId"]))
+        assert row.status == "failed" and row.attempts == 5
+        assert s.scalar(select(func.count()).select_from(InboundEvent)
+                        .where(InboundEvent.webhook_event_id == "must-not-survive")) == 0
+    assert "ขออภัย" in text_of(bot.line.reply_for(events[1]["replyToken"]))
