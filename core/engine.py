@@ -16,7 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from core.config import Settings
@@ -136,28 +138,23 @@ class Engine:
 
     # ----- the inbox (LINE events) ---------------------------------------------------------
     def store_events(self, events: list[dict]) -> int:
-        """Persist events before acknowledging LINE. Redelivered ids are skipped. Returns new count."""
-        added = 0
+        """Persist events before acknowledging LINE, in one statement. A redelivered id (or the same
+        event twice in one body, or a race with another process) is skipped by the unique key's
+        ``ON CONFLICT DO NOTHING``. Returns how many were new."""
+        now = self.clock()
+        rows: dict[str, dict] = {}
+        for event in events:
+            source = event.get("source") if isinstance(event.get("source"), dict) else {}
+            rows.setdefault(event_key(event), {
+                "webhook_event_id": event_key(event), "event_type": str(event.get("type", ""))[:32],
+                "source_user_id": str(source.get("userId", ""))[:64], "payload": event, "received_at": now,
+                "status": "pending", "attempts": 0, "handler": "", "error": "",
+            })
+        insert = postgresql_insert if self.db.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(InboundEvent).values(list(rows.values())).on_conflict_do_nothing(
+            index_elements=["webhook_event_id"])
         with transaction(self.sessions) as session:
-            ids = [event_key(e) for e in events]
-            existing = set(session.scalars(select(InboundEvent.webhook_event_id)
-                                           .where(InboundEvent.webhook_event_id.in_(ids))))
-            for key, event in zip(ids, events, strict=True):
-                if key in existing:
-                    continue
-                existing.add(key)
-                source = event.get("source") if isinstance(event.get("source"), dict) else {}
-                try:
-                    with session.begin_nested():
-                        session.add(InboundEvent(
-                            webhook_event_id=key, event_type=str(event.get("type", ""))[:32],
-                            source_user_id=str(source.get("userId", ""))[:64], payload=event,
-                            received_at=self.clock(),
-                        ))
-                    added += 1
-                except IntegrityError:
-                    # Another process stored the same redelivered event a moment ago.
-                    continue
+            added = session.execute(statement).rowcount or 0
         if added:
             self.wake()
         return added
