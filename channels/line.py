@@ -43,7 +43,7 @@ from linebot.v3.webhooks import (
     TextMessageContent,
     UserSource,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from channels.errors import PermanentSendError
 from channels.flex import card_to_bubble
@@ -198,7 +198,7 @@ def event_to_request(payload: dict) -> Request | None:
         return Request(kind="follow", **common)
     if isinstance(event, PostbackEvent):
         params = {k: str(v) for k, v in (event.postback.params or {}).items() if v is not None}
-        return Request(kind="postback", data=event.postback.data or "", params=params, **common)
+        return Request(kind="postback", data=_printable(event.postback.data or ""), params=params, **common)
     if isinstance(event, MessageEvent):
         message = event.message
         if isinstance(message, TextMessageContent):
@@ -210,7 +210,7 @@ def event_to_request(payload: dict) -> Request | None:
                     return None
                 for m in sorted(mine, key=lambda m: m.index, reverse=True):
                     text = text[: m.index] + text[m.index + m.length:]
-            return Request(kind="text", text=text.strip(), **common)
+            return Request(kind="text", text=_printable(text).strip(), **common)
         if chat_type != "user":
             return None
         if isinstance(message, StickerMessageContent):
@@ -219,6 +219,11 @@ def event_to_request(payload: dict) -> Request | None:
             return Request(kind="location", **common)
         return Request(kind="media", **common)
     return None
+
+
+def _printable(text: str) -> str:
+    """Without NUL characters (LINE never sends them; PostgreSQL text cannot store them)."""
+    return text.replace("\x00", "")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -272,11 +277,16 @@ def _bad(reason: str, status: int = 400) -> Response:
     return Response(reason, status=status, mimetype="text/plain")
 
 
+def _no_constants(name: str) -> None:
+    """NaN and Infinity are not JSON (Python accepts them; PostgreSQL would refuse to store them)."""
+    raise ValueError(f"{name} is not JSON")
+
+
 def parse_body(raw: bytes) -> list[dict] | None:
     """The events of a webhook body, or None when the body is not LINE's shape."""
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        body = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(body, dict) or not isinstance(body.get("events", []), list):
         return None
@@ -323,4 +333,7 @@ def _callback() -> Response:
     except OperationalError:
         log.exception("could not store events; LINE will redeliver")
         return _bad("storage unavailable", 503)
+    except DBAPIError:
+        log.exception("events the database refused to store")
+        return _bad("events could not be stored", 400)
     return Response("OK", mimetype="text/plain")

@@ -123,8 +123,9 @@ class Engine:
             with transaction(self.sessions) as session:
                 reply, ctx = self.answer_in(session, req)
                 self._queue_pushes(session, ctx, key_base=req.event_id or uuid.uuid4().hex)
-        except OperationalError:
-            log.exception("database error while answering")
+        except Exception:  # a handler's bug or a lost database: an apology, never a 500
+            ERRORS.labels("answer").inc()
+            log.exception("could not answer a direct request")
             return Reply.text(SORRY, handler="error")
         self.wake()
         return reply

@@ -120,7 +120,8 @@ def test_unknown_event_types_and_fields_are_acknowledged_and_ignored(bot: Bot):
 
 
 def test_malformed_bodies_with_valid_signatures_get_400(bot: Bot):
-    for raw in [b"not json", b"[]", b'{"events": {}}', b'{"events": [1, 2]}', b"\xff\xfe", b'{"events": [null]}']:
+    for raw in [b"not json", b"[]", b'{"events": {}}', b'{"events": [1, 2]}', b"\xff\xfe", b'{"events": [null]}',
+                b'{"events": [{"type": "message", "x": NaN}]}', b'{"events": [{"x": Infinity}]}']:
         assert bot.post(body=raw).status_code == 400, raw
     # Shapes the SDK cannot parse inside a well-formed body are stored and ignored, never a 5xx.
     weird = {"type": "message", "webhookEventId": "weird-1", "message": "not an object", "source": 7}
@@ -395,3 +396,14 @@ def test_a_failing_handler_spoils_only_its_own_event_and_is_apologised_for(bot: 
         assert s.scalar(select(func.count()).select_from(InboundEvent)
                         .where(InboundEvent.webhook_event_id == "must-not-survive")) == 0
     assert "ขออภัย" in text_of(bot.line.reply_for(events[1]["replyToken"]))
+
+
+def test_chat_page_apologises_instead_of_a_500_when_a_handler_breaks(sqlite_url):
+    from bot import create_app
+
+    app = create_app(Settings.from_env({"DATABASE_URL": sqlite_url}), start_workers=False)
+    app.config["BOT_ENGINE"].dispatcher.handlers.insert(0, _Exploding())
+    response = app.test_client().post("/chat/api/message", json={"user": "Upage", "text": "boom"})
+    assert response.status_code == 200
+    assert "ขออภัย" in response.get_json()["messages"][0]["text"]
+    assert app.test_client().post("/chat/api/message", data=b"not json").status_code == 400

@@ -89,3 +89,12 @@ def test_render_respects_line_limits(text: str) -> None:
     items = messages[-1].quick_reply.items
     assert len(items) <= 13
     assert all(len(i.action.label) <= 20 for i in items)
+
+
+def test_odd_text_on_every_backend(bot: Bot) -> None:
+    """The same odd inputs on PostgreSQL too (NUL, lone marks, 6,000 characters, emoji)."""
+    for text in ["\x00\x01 หมวด 1", "ก" * 6000, "🙂" * 3000, "\u0e33\u0e4d", "\ufeff"]:
+        event = text_event(text, f"U{uuid.uuid4().hex}")
+        assert bot.post(event).status_code == 200
+        bot.engine.drain()
+        assert bot.line.reply_for(event["replyToken"]) is not None, repr(text[:10])
