@@ -19,7 +19,9 @@ MIN_SUGGESTION = 0.12
 
 
 def entry_choice(entry: Entry) -> Choice:
-    label = entry.refs[0] if entry.refs and len(entry.refs[0]) <= 20 else entry.title
+    # A numbered reference ("ประเด็น 3.1", "C4") is the clearest short label; otherwise the title.
+    ref = next((r for r in entry.refs if len(r) <= 20 and any(ch.isdigit() for ch in r)), "")
+    label = ref or entry.title
     return tap(short_label(label), f"kb:{entry.id}", entry.title)
 
 
