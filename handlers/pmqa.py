@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.dispatch import Context
 from core.messages import Card, CardSection, Choice, Message, Reply, Request, Text
 from db.models import Unanswered
-from handlers.common import short_label, tap
+from handlers.common import ask, short_label, tap
 from knowledge.schema import LEVEL_NAMES, Entry
 from knowledge.search import LEVEL_TITLES, KnowledgeBase, level_text
 
@@ -92,7 +92,12 @@ class KnowledgeHandler:
             text += "\nแตะหัวข้อด้านล่าง หรือพิมพ์ “เมนู” เพื่อดูสิ่งที่บอทช่วยได้ค่ะ"
         else:
             text += "\nลองถามเรื่อง PMQA 4.0, KPI หรือกิจกรรมคุณธรรม หรือพิมพ์ “เมนู” ค่ะ"
+        from handlers.activity_language import reports_participation
         from handlers.help import MENU_CHOICES
 
         choices = [entry_choice(h.entry) for h in suggestions] or list(MENU_CHOICES[:4])
+        if reports_participation(req.text):
+            # "เข้าร่วมกิจกรรมเมื่อวาน" names no activity the bot knows: offer to log it step by step.
+            text += "\nถ้าต้องการบันทึกการเข้าร่วมกิจกรรม แตะ “บันทึกกิจกรรม” ได้เลยค่ะ"
+            choices = [ask("บันทึกกิจกรรม"), *choices][:13]
         return Reply.text(text, choices, handler="pmqa-unsure")

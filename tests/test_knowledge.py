@@ -135,3 +135,9 @@ def test_praden_levels_come_as_a_card_with_alt_text(sqlite_bot: Bot):
 def test_help_menu(sqlite_bot: Bot):
     text = sqlite_bot.say("เมนู")
     assert "PMQA" in text and "บันทึกกิจกรรม" in text and "KPI" in text
+
+
+def test_a_participation_the_bot_cannot_place_offers_logging(sqlite_bot: Bot):
+    text = sqlite_bot.say("เข้าร่วมกิจกรรมเมื่อวาน")
+    labels = [i["action"]["label"] for i in sqlite_bot.last_reply()["messages"][-1]["quickReply"]["items"]]
+    assert labels[0] == "บันทึกกิจกรรม" and "บันทึกกิจกรรม" in text
