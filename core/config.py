@@ -35,6 +35,8 @@ class Settings:
     line_api_timeout: float = 5.0
     #: Background threads per process that turn stored events into replies.
     worker_threads: int = 2
+    #: Events a worker answers per transaction: more answers per second, a little later acknowledgements.
+    events_per_transaction: int = 4
     #: Run the in-process workers (off for a web process when a separate ``worker:`` runs).
     run_workers: bool = True
     #: Local chat page at "/" and "/chat". On by default only without LINE credentials.
@@ -78,6 +80,7 @@ class Settings:
             "port": int(env.get("PORT", "8000") or 8000),
             "line_api_timeout": float(env.get("LINE_API_TIMEOUT", "5") or 5),
             "worker_threads": max(1, int(env.get("BOT_WORKER_THREADS", "2") or 2)),
+            "events_per_transaction": max(1, int(env.get("BOT_EVENTS_PER_TRANSACTION", "4") or 4)),
             "run_workers": _flag(env.get("BOT_RUN_WORKERS"), True),
             "rate_limit_per_minute": int(env.get("BOT_RATE_LIMIT_PER_MINUTE", "30") or 30),
             # With LINE credentials the chat page is off unless enabled explicitly with a password.

@@ -37,8 +37,6 @@ RETENTION = timedelta(days=7)
 #: A reply token works for about a minute; after that a reply is pointless.
 REPLY_TOKEN_TTL = timedelta(seconds=55)
 MAX_ATTEMPTS = 5
-#: Events answered per transaction: fewer lock hand-overs under load, one savepoint each.
-BATCH = 4
 RATE_LIMIT_TEXT = ("ขออภัยค่ะ ส่งข้อความถี่เกินไป บอทขอพักตอบสักครู่ "
                    "กรุณารอประมาณ 1 นาทีแล้วลองใหม่อีกครั้งนะคะ 🙏")
 
@@ -171,7 +169,7 @@ class Engine:
             )
 
     def process_next(self) -> list[Outbox] | None:
-        """Claim and answer due events (up to ``BATCH``) in ONE transaction: the claim, the handlers'
+        """Claim and answer due events (up to ``events_per_transaction``) in ONE transaction: the claim, the handlers'
         effects, the outgoing messages and ``done`` commit together, or (crash, lost database) none
         of them does and the events stay pending. Each event runs in a savepoint, so a handler that
         fails rolls back only its own event (retried later with backoff). Returns the reply rows
@@ -186,7 +184,7 @@ class Engine:
                 query = (
                     select(InboundEvent).where(InboundEvent.status == "pending")
                     .where((InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
-                    .order_by(InboundEvent.id).limit(BATCH)
+                    .order_by(InboundEvent.id).limit(self.settings.events_per_transaction)
                 )
                 if self.db.dialect.name == "postgresql":
                     query = query.with_for_update(skip_locked=True)
@@ -289,7 +287,7 @@ class Engine:
             senders = set(conn.scalars(
                 select(InboundEvent.source_user_id).where(InboundEvent.status == "pending")
                 .where((InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
-                .order_by(InboundEvent.id).limit(BATCH)
+                .order_by(InboundEvent.id).limit(self.settings.events_per_transaction)
             )) - {""}
             if not senders:
                 return []
