@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,18 +41,11 @@ RATE_LIMIT_TEXT = ("ขออภัยค่ะ ส่งข้อความ�
                    "กรุณารอประมาณ 1 นาทีแล้วลองใหม่อีกครั้งนะคะ 🙏")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
     """Read-only things handlers use, built once per process."""
 
     kb: Any
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.extra[name]
-        except KeyError as exc:
-            raise AttributeError(name) from exc
 
 
 class Engine:
@@ -163,9 +156,7 @@ class Engine:
         now = self.clock()
         with self.readonly() as conn:
             return conn.scalar(
-                select(InboundEvent.id).where(InboundEvent.status == "pending")
-                .where((InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
-                .order_by(InboundEvent.id).limit(1)
+                select(InboundEvent.id).where(_due(now)).order_by(InboundEvent.id).limit(1)
             )
 
     def process_next(self) -> list[Outbox] | None:
@@ -182,8 +173,7 @@ class Engine:
         try:
             with transaction(self.sessions) as session:
                 query = (
-                    select(InboundEvent).where(InboundEvent.status == "pending")
-                    .where((InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
+                    select(InboundEvent).where(_due(now))
                     .order_by(InboundEvent.id).limit(self.settings.events_per_transaction)
                 )
                 if self.db.dialect.name == "postgresql":
@@ -285,8 +275,7 @@ class Engine:
         now = self.clock()
         with self.readonly() as conn:
             senders = set(conn.scalars(
-                select(InboundEvent.source_user_id).where(InboundEvent.status == "pending")
-                .where((InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
+                select(InboundEvent.source_user_id).where(_due(now))
                 .order_by(InboundEvent.id).limit(self.settings.events_per_transaction)
             )) - {""}
             if not senders:
@@ -471,6 +460,12 @@ class Engine:
             self.flush_sent()
         except OperationalError:
             log.warning("could not record sent messages; they will be retried and refused by LINE as duplicates")
+
+
+def _due(now: datetime):  # type: ignore[no-untyped-def]
+    """Events waiting to be answered: pending, and not held back after a failure."""
+    return (InboundEvent.status == "pending") & (
+        (InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
 
 
 def event_key(event: dict) -> str:

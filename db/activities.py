@@ -12,19 +12,15 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import ID, Base, UTCDateTime, utcnow
+from db.models import ID, Base, ImportedCatalogue, UTCDateTime, utcnow
 
 
-class ActivityPlan(Base):
+class ActivityPlan(ImportedCatalogue, Base):
     """One fiscal year's activity catalogue as imported (the YAML's shape, checked again on every read)."""
 
     __tablename__ = "activity_plans"
 
-    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    title: Mapped[str] = mapped_column(Text, default="")
     plan: Mapped[dict] = mapped_column(JSON)
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    imported_by: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Participation(Base):

@@ -8,19 +8,15 @@ from decimal import Decimal
 from sqlalchemy import JSON, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import ID, Base, UTCDateTime, utcnow
+from db.models import ID, Base, ImportedCatalogue, UTCDateTime, utcnow
 
 
-class KpiYear(Base):
+class KpiYear(ImportedCatalogue, Base):
     """One fiscal year's indicator catalogue as imported (``knowledge.indicators.dump_catalogue``)."""
 
     __tablename__ = "kpi_years"
 
-    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    title: Mapped[str] = mapped_column(Text, default="")
     catalogue: Mapped[dict] = mapped_column(JSON)
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    imported_by: Mapped[str] = mapped_column(String(64), default="")
 
 
 class KpiResult(Base):

@@ -37,6 +37,15 @@ class Base(DeclarativeBase):
     pass
 
 
+class ImportedCatalogue:
+    """Columns of a fiscal year's catalogue as an admin imported it (indicators, activities)."""
+
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(64), default="")
+
+
 class User(Base):
     """A person known to the bot. ``role`` is ``staff``, ``manager`` or ``admin``.
 

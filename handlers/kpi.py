@@ -111,13 +111,14 @@ class KpiHandler:
         if not ctx.is_registered:
             return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
         cat = view.catalogue
+        unit_of = {ind.number: ind.unit for ind in cat.indicators}
         round_name = cat.round(view.months).name if cat.round(view.months) else f"รอบ {view.months} เดือน"
         sections: list[CardSection] = []
         alt_parts: list[str] = []
         for comp in cat.components:
             items = [s for s in view.scored if s.component == comp.number]
             if unit:
-                items = [s for s in items if (cat.indicator(s.number) or _NO).unit == unit]
+                items = [s for s in items if unit_of[s.number] == unit]
             if not items:
                 continue
             title = f"องค์ประกอบที่ {comp.number} {comp.short or comp.name} ({format_number(comp.weight)}%)"
@@ -138,7 +139,7 @@ class KpiHandler:
             sections.append(CardSection(title=title, rows=tuple(rows)))
         overall = view.summary.overall
         if unit:
-            mine = [s for s in view.scored if (cat.indicator(s.number) or _NO).unit == unit]
+            mine = [s for s in view.scored if unit_of[s.number] == unit]
             if not mine:
                 return Reply.text(f"ไม่พบตัวชี้วัดที่ {unit} รับผิดชอบในปีงบประมาณ {cat.fiscal_year} ค่ะ",
                                   [ask("สถานะ KPI")])
@@ -148,7 +149,7 @@ class KpiHandler:
             headline = f"รวม {_pts(overall.earned)} / {_pts(overall.possible)} คะแนน ({pct})"
         alt = (f"สถานะ KPI ปีงบประมาณ {cat.fiscal_year} {round_name}: {headline}. "
                + "; ".join(f"ตัวชี้วัดที่ {s.number} {_score_text(s.score)}" for s in view.scored
-                           if s.score is not None and (not unit or (cat.indicator(s.number) or _NO).unit == unit))
+                           if s.score is not None and (not unit or unit_of[s.number] == unit))
                + (". " + ". ".join(alt_parts) if alt_parts else ""))
         card = Card(title=f"สถานะ KPI ปีงบประมาณ {cat.fiscal_year}", subtitle=f"{round_name} · {headline}",
                     alt_text=alt[:400], sections=tuple(sections), footer=ASSUMPTION_NOTE)
@@ -292,11 +293,6 @@ class KpiHandler:
                           [ask(f"ตัวชี้วัดที่ {number}"), ask("สถานะ KPI"), ask(f"ประวัติ ตัวชี้วัดที่ {number}")])
 
 
-class _NoIndicator:
-    unit = None
-
-
-_NO = _NoIndicator()
 
 
 def _short(name: str, limit: int = 48) -> str:
