@@ -2,7 +2,7 @@
 Messaging API messages within LINE's limits, and sending them.
 
 Handlers never see any of this: an event becomes a :class:`core.messages.Request` here, and a
-:class:`core.messages.Reply` becomes SDK models here.
+:class:`core.messages.Reply` becomes Messaging API JSON here.
 """
 
 from __future__ import annotations
@@ -18,17 +18,7 @@ from linebot.v3.messaging import (
     ApiClient,
     ApiException,
     Configuration,
-    DatetimePickerAction,
-    FlexContainer,
-    FlexMessage,
-    MessageAction,
     MessagingApi,
-    PostbackAction,
-    PushMessageRequest,
-    QuickReply,
-    QuickReplyItem,
-    ReplyMessageRequest,
-    TextMessage,
 )
 from linebot.v3.webhook import SignatureValidator
 from linebot.v3.webhooks import (
@@ -62,6 +52,8 @@ MAX_POSTBACK_DATA = 300
 MAX_ACTION_TEXT = 300
 MAX_ALT_TEXT = 400
 MAX_BUBBLE_BYTES = 30_000
+REPLY_PATH = "/v2/bot/message/reply"
+PUSH_PATH = "/v2/bot/message/push"
 
 # ----------------------------------------------------------------------------------------------
 # Limits
@@ -122,41 +114,48 @@ def _clip(text: str, limit: int) -> str:
 # Rendering
 
 
-def render_action(choice: Choice) -> MessageAction | PostbackAction | DatetimePickerAction:
+def render_action(choice: Choice) -> dict[str, Any]:
+    """A Messaging API action object (``MessageAction``, ``PostbackAction``, ``DatetimePickerAction``)."""
     label = _clip(choice.label, MAX_LABEL)
     if choice.action == "datepicker":
-        return DatetimePickerAction(label=label, data=choice.data[:MAX_POSTBACK_DATA], mode="date")
+        return {"type": "datetimepicker", "label": label, "data": choice.data[:MAX_POSTBACK_DATA], "mode": "date"}
     if choice.action == "postback" and len(choice.data) <= MAX_POSTBACK_DATA:
         shown = _clip(choice.text or choice.label, MAX_ACTION_TEXT)
-        return PostbackAction(label=label, data=choice.data, displayText=shown)
-    return MessageAction(label=label, text=_clip(choice.text or choice.label, MAX_ACTION_TEXT))
+        return {"type": "postback", "label": label, "data": choice.data, "displayText": shown}
+    return {"type": "message", "label": label, "text": _clip(choice.text or choice.label, MAX_ACTION_TEXT)}
 
 
-def render(reply: Reply) -> list[Any]:
-    """SDK message objects for a reply, within LINE's limits (checked here, not by a 400)."""
-    out: list[Any] = []
+def _text_message(text: str) -> dict[str, Any]:
+    return {"type": "text", "text": text}
+
+
+def render(reply: Reply) -> list[dict[str, Any]]:
+    """Messaging API message objects (plain JSON, the shapes of LINE's OpenAPI spec) for a reply, within
+    LINE's limits, checked here rather than by a 400. Plain dicts, not the SDK's pydantic models: building,
+    validating and re-serialising those cost more CPU than everything else the bot does for an answer, and
+    the tests' fake LINE API parses every request body with those same models, so the shapes stay checked."""
+    out: list[dict[str, Any]] = []
     for message in reply.messages:
         if isinstance(message, Text):
-            out.extend(TextMessage(text=piece) for piece in split_text(message.text) if piece)
+            out.extend(_text_message(piece) for piece in split_text(message.text) if piece)
         elif isinstance(message, Card):
             bubble = card_to_bubble(message)
             size = len(json.dumps(bubble, ensure_ascii=False).encode("utf-8"))
             if size <= MAX_BUBBLE_BYTES:
-                out.append(FlexMessage(altText=_clip(message.alt_text or message.title, MAX_ALT_TEXT),
-                                       contents=FlexContainer.from_dict(bubble)))
+                out.append({"type": "flex", "altText": _clip(message.alt_text or message.title, MAX_ALT_TEXT),
+                            "contents": bubble})
             else:
                 log.warning("card %r is %d bytes; sent as text", message.title, size)
-                out.extend(TextMessage(text=p) for p in split_text(reply_card_text(message)))
+                out.extend(_text_message(p) for p in split_text(reply_card_text(message)))
     if len(out) > MAX_MESSAGES:
         # Keep the first four and fold the rest of the texts into a fifth message.
-        tail_texts = [m.text for m in out[MAX_MESSAGES - 1:] if isinstance(m, TextMessage)]
-        tail = "\n\n".join(tail_texts)
+        tail = "\n\n".join(m["text"] for m in out[MAX_MESSAGES - 1:] if m["type"] == "text")
         out = out[: MAX_MESSAGES - 1]
         if tail:
-            out.append(TextMessage(text=split_text(tail)[0]))
+            out.append(_text_message(split_text(tail)[0]))
     if reply.choices and out:
-        items = [QuickReplyItem(action=render_action(c)) for c in reply.choices[:MAX_QUICK_REPLIES]]
-        out[-1].quick_reply = QuickReply(items=items)
+        out[-1]["quickReply"] = {"items": [{"type": "action", "action": render_action(c)}
+                                           for c in reply.choices[:MAX_QUICK_REPLIES]]}
     return out
 
 
@@ -245,17 +244,26 @@ class LineSender:
             return
         try:
             if row.kind == "reply":
-                self.api.reply_message(ReplyMessageRequest(replyToken=row.reply_token, messages=messages),
-                                       _request_timeout=self.timeout)
+                self._post(REPLY_PATH, {"replyToken": row.reply_token, "messages": messages})
             else:
-                self.api.push_message(PushMessageRequest(to=row.to, messages=messages),
-                                      x_line_retry_key=row.retry_key or None, _request_timeout=self.timeout)
+                headers = {"X-Line-Retry-Key": row.retry_key} if row.retry_key else {}
+                self._post(PUSH_PATH, {"to": row.to, "messages": messages}, headers)
         except ApiException as exc:
             if row.kind == "push" and exc.status == 409:
                 return  # LINE already accepted a push with this retry key
             if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
                 raise PermanentSendError(f"LINE answered {exc.status}: {(exc.body or '')[:300]}") from exc
             raise
+
+    def _post(self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        """POST a JSON body through the SDK's HTTP client (its auth, pool and errors, as ``MessagingApi``
+        does it) without the pydantic round trip; LINE's answer (sent message ids) is not needed."""
+        self.client.call_api(
+            path, "POST", header_params={"Accept": "application/json", "Content-Type": "application/json",
+                                         **(headers or {})},
+            body=body, response_types_map={}, auth_settings=["Bearer"], _return_http_data_only=True,
+            _request_timeout=self.timeout,
+        )
 
     def display_name(self, user_id: str) -> str | None:
         try:

@@ -32,7 +32,7 @@ def fold(text: str) -> str:
 
 
 def visible_text(messages: list[Any]) -> str:
-    """Texts of rendered SDK messages: text messages, flex texts and alt texts."""
+    """Texts of rendered messages (Messaging API JSON): text messages, flex texts and alt texts."""
     parts: list[str] = []
 
     def walk(node: Any) -> None:
@@ -47,7 +47,7 @@ def visible_text(messages: list[Any]) -> str:
                 walk(item)
 
     for m in messages:
-        d = m.to_dict()
+        d = m
         if d.get("type") == "text":
             parts.append(d.get("text", ""))
         elif d.get("type") == "flex":

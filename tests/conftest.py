@@ -56,10 +56,11 @@ def sqlite_url(tmp_path: Any) -> str:
 
 
 @pytest.fixture
-def fake_line(httpserver: Any) -> FakeLine:
+def fake_line(httpserver: Any) -> Iterator[FakeLine]:
     fake = FakeLine(httpserver)
     fake.install()
-    return fake
+    yield fake
+    assert not fake.malformed, "the bot sent bodies LINE would refuse"
 
 
 def make_settings(db_url: str, fake_line: FakeLine | None = None, **overrides: Any) -> Settings:

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from linebot.v3.messaging import PushMessageRequest, ReplyMessageRequest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -40,6 +41,8 @@ class FakeLine:
     calls: list[dict[str, Any]] = field(default_factory=list)
     used_tokens: set[str] = field(default_factory=set)
     retry_keys: set[str] = field(default_factory=set)
+    #: Request bodies LINE would refuse as malformed (each with the SDK model's complaint).
+    malformed: list[str] = field(default_factory=list)
 
     def install(self) -> None:
         self.server.expect_request("/v2/bot/message/reply", method="POST").respond_with_handler(self._reply)
@@ -68,10 +71,28 @@ class FakeLine:
             return call, Response(json.dumps({"message": "fake failure"}), status, content_type="application/json")
         return call, None
 
+    def _malformed(self, call: dict[str, Any], model: Any) -> Response | None:
+        """LINE's 400 for a body that is not the Messaging API's shape. The SDK's models are generated
+        from LINE's OpenAPI spec; the bot builds plain JSON, so every body it sends is checked here by
+        parsing it with them and comparing the round trip."""
+        try:
+            parsed = model.from_dict(call["body"]).to_dict()
+            same = survives_round_trip(call["body"], parsed)
+        except Exception as exc:  # pydantic's ValidationError, or a wrong type inside
+            same, parsed = False, f"{type(exc).__name__}: {exc}"
+        if same:
+            return None
+        with self.lock:
+            self.malformed.append(f"{call['path']}: {str(parsed)[:500]}")
+        return Response(json.dumps({"message": "The request body has 1 error(s)"}), 400,
+                        content_type="application/json")
+
     def _reply(self, request: Request) -> Response:
         call, failure = self._record(request)
         if failure:
             return failure
+        if (refused := self._malformed(call, ReplyMessageRequest)) is not None:
+            return refused
         token = call["body"].get("replyToken", "")
         with self.lock:
             if token in self.used_tokens:
@@ -83,6 +104,8 @@ class FakeLine:
         call, failure = self._record(request)
         if failure:
             return failure
+        if (refused := self._malformed(call, PushMessageRequest)) is not None:
+            return refused
         key = request.headers.get("X-Line-Retry-Key", "")
         with self.lock:
             if key and key in self.retry_keys:
@@ -124,6 +147,17 @@ class FakeLine:
                 return self.replies()
             time.sleep(0.02)
         return self.replies()
+
+
+def survives_round_trip(sent: Any, parsed: Any) -> bool:
+    """Whether everything sent survives the SDK model's round trip (a misspelt field is dropped, a wrong
+    type refused); fields the model adds with their defaults do not matter."""
+    if isinstance(sent, dict):
+        return isinstance(parsed, dict) and all(
+            k in parsed and survives_round_trip(v, parsed[k]) for k, v in sent.items())
+    if isinstance(sent, list):
+        return isinstance(parsed, list) and len(sent) == len(parsed) and all(map(survives_round_trip, sent, parsed))
+    return sent == parsed
 
 
 def text_of(reply_body: dict[str, Any]) -> str:

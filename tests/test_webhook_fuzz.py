@@ -8,11 +8,12 @@ import uuid
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from linebot.v3.messaging import ReplyMessageRequest
 
 from channels.line import MAX_TEXT_UNITS, render, utf16_units
 from core.messages import Reply
 from tests.conftest import Bot
-from tests.line_fake import postback_event, sign, text_event
+from tests.line_fake import postback_event, sign, survives_round_trip, text_event
 
 json_leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
 json_value = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
@@ -85,10 +86,13 @@ def test_render_respects_line_limits(text: str) -> None:
     messages = render(Reply.text(text.strip() or "ว่าง", choices))
     assert 1 <= len(messages) <= 5
     for m in messages:
-        assert utf16_units(m.text) <= MAX_TEXT_UNITS
-    items = messages[-1].quick_reply.items
+        assert utf16_units(m["text"]) <= MAX_TEXT_UNITS
+    items = messages[-1]["quickReply"]["items"]
     assert len(items) <= 13
-    assert all(len(i.action.label) <= 20 for i in items)
+    assert all(len(i["action"]["label"]) <= 20 for i in items)
+    # The shapes are LINE's: the SDK's models (generated from LINE's OpenAPI spec) accept them unchanged.
+    body = {"replyToken": "t", "messages": messages}
+    assert survives_round_trip(body, ReplyMessageRequest.from_dict(body).to_dict())
 
 
 def test_odd_text_on_every_backend(bot: Bot) -> None:
