@@ -11,15 +11,16 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from core.config import Settings
 from core.dispatch import SORRY, Context, Dispatcher
@@ -48,6 +49,52 @@ class Services:
     kb: Any
 
 
+@dataclass
+class Outgoing:
+    """A reply committed with its batch and leased to this worker, to be sent right after the commit.
+    (Messages picked up for a retry are ``Outbox`` rows; ``deliver`` takes either.)"""
+
+    id: int
+    kind: str
+    reply_token: str
+    to: str
+    payload: dict
+    not_after: datetime | None
+    attempts: int = 1
+    retry_key: str = ""
+    reply: Reply | None = None
+
+
+@dataclass
+class Batch:
+    """What the handlers of a batch of events need about their senders, read with one query each
+    instead of one per event: the people (as ORM objects in the batch's session, so a change one
+    handler makes is what the next event sees), their open conversations, and their recent messages
+    for the rate limit."""
+
+    users: dict[str, User] = field(default_factory=dict)
+    #: Held here because the session's identity map holds objects weakly.
+    conversations: list[Conversation] = field(default_factory=list)
+    recent: dict[str, list[tuple[int, datetime]]] = field(default_factory=dict)
+
+    def user(self, session: Session, user_id: str) -> User | None:
+        user = self.users.get(user_id)
+        if user is not None and not inspect(user).deleted and not inspect(user).detached:
+            return user
+        return session.scalar(select(User).where(User.line_user_id == user_id))
+
+    @staticmethod
+    def conversation(session: Session, user_id: str) -> Conversation | None:
+        """Every open conversation of the batch's senders was loaded up front, and a handler's new one is
+        flushed with its savepoint, so the session's identity map is the whole truth (None: no flow)."""
+        return session.identity_map.get(identity_key(Conversation, user_id))
+
+    def messages_before(self, user_id: str, event_id: int, received_at: datetime) -> int:
+        """Messages and taps this person sent in the minute before this event."""
+        since = received_at - timedelta(seconds=60)
+        return sum(1 for other_id, at in self.recent.get(user_id, ()) if other_id < event_id and at > since)
+
+
 class Engine:
     def __init__(self, settings: Settings, dispatcher: Dispatcher, services: Services,
                  clock: Callable[[], datetime] = utcnow) -> None:
@@ -66,9 +113,16 @@ class Engine:
         #: Converts a stored LINE event into a Request (None: nothing to answer). Set by the channel.
         self.event_to_request: Callable[[dict], Request | None] = lambda payload: None
         #: Sends one outbox row; raises ``PermanentSendError`` or other exceptions. Set by the channel.
-        self.sender: Callable[[Outbox, Reply], None] | None = None
+        self.sender: Callable[[Outbox | Outgoing, Reply], None] | None = None
         #: Looks up a LINE display name (None when unknown). Set by the channel.
         self.profile_lookup: Callable[[str], str | None] = lambda user_id: None
+        dialect_insert = postgresql_insert if self.db.dialect.name == "postgresql" else sqlite_insert
+        #: One compiled statement for every webhook body (executemany), whatever its number of events.
+        self._store_statement = dialect_insert(InboundEvent.__table__).on_conflict_do_nothing(
+            index_elements=["webhook_event_id"])
+        self._remember_statement = dialect_insert(User.__table__).on_conflict_do_nothing(
+            index_elements=["line_user_id"])
+        self._batch_full = False
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -83,8 +137,11 @@ class Engine:
             self.read_db.dispose(close=close)
 
     # ----- answering ---------------------------------------------------------------------
-    def load_user(self, session: Session, req: Request) -> User | None:
-        user = session.scalar(select(User).where(User.line_user_id == req.user_id))
+    def load_user(self, session: Session, req: Request, batch: Batch | None = None) -> User | None:
+        if batch is not None:
+            user = batch.user(session, req.user_id)
+        else:
+            user = session.scalar(select(User).where(User.line_user_id == req.user_id))
         if req.user_id in self.settings.admin_ids:
             if user is None:
                 user = User(line_user_id=req.user_id, display_name=req.display_name, role="admin", status="active")
@@ -93,12 +150,13 @@ class Engine:
                 user.role, user.status = "admin", "active"
         return user
 
-    def answer_in(self, session: Session, req: Request) -> tuple[Reply, Context]:
+    def answer_in(self, session: Session, req: Request, batch: Batch | None = None) -> tuple[Reply, Context]:
         """Run the handlers for one request inside an open transaction."""
         now = self.clock()
         ctx = Context(session=session, settings=self.settings, services=self.services, now=now)
-        ctx.user = self.load_user(session, req)
-        conv = session.get(Conversation, req.user_id)
+        ctx.user = self.load_user(session, req, batch)
+        conv = batch.conversation(session, req.user_id) if batch is not None \
+            else session.get(Conversation, req.user_id)
         if conv is not None and conv.expires_at <= now:
             ctx.expired_flow = conv.flow
             session.delete(conv)
@@ -142,14 +200,11 @@ class Engine:
                 "source_user_id": str(source.get("userId", ""))[:64], "payload": event, "received_at": now,
                 "status": "pending", "attempts": 0, "handler": "", "error": "",
             })
-        insert = postgresql_insert if self.db.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(InboundEvent).values(list(rows.values())).on_conflict_do_nothing(
-            index_elements=["webhook_event_id"])
-        with transaction(self.sessions) as session:
-            added = session.execute(statement).rowcount or 0
+        with self.db.begin() as conn:
+            added = conn.execute(self._store_statement, list(rows.values())).rowcount
         if added:
             self.wake()
-        return added
+        return max(added, 0)
 
     def next_event_id(self) -> int | None:
         """The oldest event due for processing, read without taking SQLite's write lock."""
@@ -159,94 +214,143 @@ class Engine:
                 select(InboundEvent.id).where(_due(now)).order_by(InboundEvent.id).limit(1)
             )
 
-    def process_next(self) -> list[Outbox] | None:
+    def process_next(self) -> list[Outgoing] | None:
         """Claim and answer due events (up to ``events_per_transaction``) in ONE transaction: the claim, the handlers'
         effects, the outgoing messages and ``done`` commit together, or (crash, lost database) none
-        of them does and the events stay pending. Each event runs in a savepoint, so a handler that
-        fails rolls back only its own event (retried later with backoff). Returns the reply rows
-        (leased to us) to deliver now, or None when nothing was due."""
-        names = {user: self.profile_lookup(user) for user in self._unknown_senders()}
+        of them does and the events stay pending. Each event's handlers run in a savepoint, so one that
+        fails rolls back only its own event (retried later with backoff). The engine's own reads and
+        writes are one statement per batch, not per event. Returns the replies (leased to us) to
+        deliver now, or None when nothing was due."""
         now = self.clock()
         flushed: list[tuple[int, datetime]] = []
-        answered: list[tuple[tuple, Outbox | None]] = []
+        answered: list[tuple[Any, Request | None, Reply | None, str]] = []
         failed: list[int] = []
+        outgoing: list[Outgoing] = []
         try:
             with transaction(self.sessions) as session:
-                query = (
-                    select(InboundEvent).where(_due(now))
-                    .order_by(InboundEvent.id).limit(self.settings.events_per_transaction)
-                )
-                if self.db.dialect.name == "postgresql":
-                    query = query.with_for_update(skip_locked=True)
-                rows = list(session.scalars(query))
+                rows = session.execute(self._claim_statement(now)).all()
+                self._batch_full = len(rows) >= self.settings.events_per_transaction
                 if not rows:
                     return None
                 flushed = self._record_sent(session)
-                for row in rows:
-                    outcome = self._process_one(session, row, names.get(row.source_user_id), now)
+                requests = [self.event_to_request(row.payload) for row in rows]
+                batch = self._prefetch(session, rows, requests)
+                for row, req in zip(rows, requests, strict=True):
+                    outcome = self._process_one(session, row, req, batch)
                     if outcome is None:
                         failed.append(row.id)
                     else:
-                        answered.append(outcome)
+                        answered.append((row, req, *outcome))
+                outgoing = self._write_outcomes(session, answered, now)
         except OperationalError:
             self._unrecord(flushed)
             raise  # the database is away: the worker loop waits and tries again
         for event_id in failed:
             self._record_failure(event_id)
-        for logged, _ in answered:
-            latency = (self.clock() - logged[4]).total_seconds() if logged[4] else -1.0
-            log_event(event_id=logged[0], event_type=logged[1], user_id=logged[2], handler=logged[3],
-                      latency_s=latency, outcome=logged[5])
-        return [outbox for _, outbox in answered if outbox is not None]
+        for row, _req, reply, handler in answered:
+            log_event(event_id=row.webhook_event_id, event_type=row.event_type, user_id=row.source_user_id,
+                      handler=handler, latency_s=(self.clock() - row.received_at).total_seconds(),
+                      outcome="answered" if reply is not None else "ignored")
+        return outgoing
 
-    def _process_one(self, session: Session, row: InboundEvent, display_name: str | None,
-                     now: datetime) -> tuple[tuple, Outbox | None] | None:
-        """One event inside the batch's transaction, in a savepoint of its own. None when its
+    def _claim_statement(self, now: datetime):  # type: ignore[no-untyped-def]
+        table = InboundEvent.__table__.c
+        query = (select(table.id, table.webhook_event_id, table.event_type, table.source_user_id, table.payload,
+                        table.received_at)
+                 .where(_due(now)).order_by(table.id).limit(self.settings.events_per_transaction))
+        if self.db.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return query
+
+    def _prefetch(self, session: Session, rows: list[Any], requests: list[Request | None]) -> Batch:
+        """One query each for the batch's senders: remember new people (their LINE names are looked up
+        later, when the worker is idle: an answer never waits for a profile), load them, their open
+        conversations and their messages of the last minute."""
+        senders = sorted({req.user_id for req in requests if req is not None and req.user_id})
+        batch = Batch()
+        if not senders:
+            return batch
+        batch.users = {u.line_user_id: u for u in session.scalars(select(User).where(User.line_user_id.in_(senders)))}
+        new = [s for s in senders if s not in batch.users]
+        if new:
+            now = self.clock()
+            session.execute(self._remember_statement, [
+                {"line_user_id": s, "display_name": "", "full_name": "", "unit": "", "role": "staff",
+                 "status": "guest", "profile_checked": False, "created_at": now, "updated_at": now} for s in new])
+            batch.users.update(
+                (u.line_user_id, u) for u in session.scalars(select(User).where(User.line_user_id.in_(new))))
+        batch.conversations = list(session.scalars(
+            select(Conversation).where(Conversation.line_user_id.in_(senders))))
+        if self.settings.rate_limit_per_minute > 0:
+            table = InboundEvent.__table__.c
+            since = min(row.received_at for row in rows) - timedelta(seconds=60)
+            for user_id, event_id, at in session.execute(
+                select(table.source_user_id, table.id, table.received_at)
+                .where(table.source_user_id.in_(senders), table.received_at > since,
+                       table.id < max(row.id for row in rows), table.event_type.in_(("message", "postback")))
+            ):
+                batch.recent.setdefault(user_id, []).append((event_id, at))
+        return batch
+
+    def _process_one(self, session: Session, row: Any, req: Request | None,
+                     batch: Batch) -> tuple[Reply | None, str] | None:
+        """One event's handlers inside the batch's transaction, in a savepoint of its own. None when a
         handler failed (its changes are rolled back; the others' are kept)."""
         try:
             with session.begin_nested():
-                reply, req = self._answer_event(session, row, display_name)
-                outbox = self._reply_row(row, reply, req, now)
-                if outbox is not None:
-                    session.add(outbox)
-                row.status, row.done_at = "done", self.clock()
-                session.flush()
+                return self._answer_event(session, row, req, batch)
         except OperationalError:
             raise
         except Exception:
             ERRORS.labels("process").inc()
             log.exception("event %s failed; it will be retried with backoff", row.id)
             return None
-        logged = (row.webhook_event_id, row.event_type, row.source_user_id, row.handler, row.received_at,
-                  "answered" if reply is not None else "ignored")
-        return logged, outbox
 
-    def _answer_event(self, session: Session, row: InboundEvent, display_name: str | None,
-                      ) -> tuple[Reply | None, Request | None]:
-        req = self.event_to_request(row.payload)
+    def _answer_event(self, session: Session, row: Any, req: Request | None,
+                      batch: Batch) -> tuple[Reply | None, str]:
         if req is None:
-            return None, None
+            return None, ""
         limit = self.settings.rate_limit_per_minute
-        recent = self._recent_messages(session, row) if limit > 0 else 0
+        recent = batch.messages_before(row.source_user_id, row.id, row.received_at) if limit > 0 else 0
         if limit > 0 and recent >= limit:
             # Said politely once per minute; later messages in the same minute get no answer.
             RATE_LIMITED.inc()
-            row.handler = "rate-limit"
-            return (Reply.text(RATE_LIMIT_TEXT, handler="rate-limit") if recent == limit else None), req
-        self._remember_user(session, req, display_name)
-        reply, ctx = self.answer_in(session, req)
+            return (Reply.text(RATE_LIMIT_TEXT, handler="rate-limit") if recent == limit else None), "rate-limit"
+        reply, ctx = self.answer_in(session, req, batch)
+        if ctx.conversation is not None:
+            batch.conversations.append(ctx.conversation)  # the identity map holds objects weakly
         self._queue_pushes(session, ctx, key_base=row.webhook_event_id)
-        row.handler = reply.handler
-        return reply, req
+        return reply, reply.handler
 
-    def _reply_row(self, row: InboundEvent, reply: Reply | None, req: Request | None, now: datetime) -> Outbox | None:
-        """The reply, leased to this worker so it is delivered right after the commit."""
-        token = str(row.payload.get("replyToken") or "")
-        if reply is None or not reply.messages or not token:
-            return None
-        received = row.received_at or now
-        return Outbox(kind="reply", reply_token=token, to=req.user_id if req else "", payload=reply_to_dict(reply),
-                      not_after=received + REPLY_TOKEN_TTL, status="sending", attempts=1, lease_until=now + LEASE)
+    def _write_outcomes(self, session: Session, answered: list[tuple[Any, Request | None, Reply | None, str]],
+                        now: datetime) -> list[Outgoing]:
+        """The batch's replies (leased to this worker, so they are sent right after the commit) and its
+        ``done`` marks, one statement each."""
+        if not answered:
+            return []
+        outgoing: list[Outgoing] = []
+        for row, req, reply, _handler in answered:
+            token = str(row.payload.get("replyToken") or "")
+            if reply is not None and reply.messages and token:
+                outgoing.append(Outgoing(id=0, kind="reply", reply_token=token[:64], to=req.user_id if req else "",
+                                         payload=reply_to_dict(reply), not_after=row.received_at + REPLY_TOKEN_TTL,
+                                         reply=reply))
+        if outgoing:
+            ids = session.scalars(
+                insert(Outbox.__table__).returning(Outbox.__table__.c.id, sort_by_parameter_order=True),
+                [{"kind": o.kind, "reply_token": o.reply_token, "to": o.to, "retry_key": "", "payload": o.payload,
+                  "status": "sending", "attempts": 1, "lease_until": now + LEASE, "not_after": o.not_after,
+                  "error": "", "created_at": now} for o in outgoing],
+            ).all()
+            for o, outbox_id in zip(outgoing, ids, strict=True):
+                o.id = outbox_id
+        table = InboundEvent.__table__
+        session.execute(
+            update(table).where(table.c.id == bindparam("event_id"))
+            .values(status="done", done_at=bindparam("finished"), handler=bindparam("handler_name")),
+            [{"event_id": row.id, "finished": now, "handler_name": handler[:64]} for row, _, _, handler in answered],
+        )
+        return outgoing
 
     def _record_failure(self, event_id: int) -> None:
         """A handler error: try again later with backoff; after MAX_ATTEMPTS apologise and stop."""
@@ -262,46 +366,31 @@ class Engine:
                     return
                 row.status, row.done_at, row.error = "failed", now, "handler failed repeatedly"
                 req = self.event_to_request(row.payload)
-                outbox = self._reply_row(row, Reply.text(SORRY, handler="error"), req, now)
-                if outbox is not None:
-                    outbox.status, outbox.lease_until, outbox.attempts = "pending", None, 0
-                    session.add(outbox)
+                token = str(row.payload.get("replyToken") or "")
+                if token:
+                    session.add(Outbox(kind="reply", reply_token=token[:64], to=req.user_id if req else "",
+                                       payload=reply_to_dict(Reply.text(SORRY, handler="error")),
+                                       not_after=row.received_at + REPLY_TOKEN_TTL))
         except OperationalError:
             log.warning("could not record the failure of event %s", event_id)
 
-    def _unknown_senders(self) -> list[str]:
-        """Senders of the next due events whom the bot does not know yet, so their LINE profiles are
-        fetched before (not inside) the write transaction."""
-        now = self.clock()
+    def look_up_profiles(self, limit: int = 20) -> bool:
+        """Fill in the LINE display names of people met recently, outside any transaction's lock (the
+        profile API is a network call). Done when the worker has nothing to answer. False when none waited."""
         with self.readonly() as conn:
-            senders = set(conn.scalars(
-                select(InboundEvent.source_user_id).where(_due(now))
-                .order_by(InboundEvent.id).limit(self.settings.events_per_transaction)
-            )) - {""}
-            if not senders:
-                return []
-            known = set(conn.scalars(select(User.line_user_id).where(User.line_user_id.in_(senders))))
-        return sorted(senders - known)
-
-    def _recent_messages(self, session: Session, row: InboundEvent) -> int:
-        """Messages and taps this person sent in the minute before this event."""
-        if not row.source_user_id:
-            return 0
-        since = (row.received_at or self.clock()) - timedelta(seconds=60)
-        return session.scalar(
-            select(func.count()).select_from(InboundEvent)
-            .where(InboundEvent.source_user_id == row.source_user_id, InboundEvent.received_at > since,
-                   InboundEvent.id < row.id, InboundEvent.event_type.in_(("message", "postback")))
-        ) or 0
-
-    def _remember_user(self, session: Session, req: Request, display_name: str | None) -> None:
-        """Remember people who talk to the bot, with their LINE display name (fetched beforehand)."""
-        if not req.user_id:
-            return
-        if session.scalar(select(User.id).where(User.line_user_id == req.user_id)) is None:
-            session.add(User(line_user_id=req.user_id, display_name=(display_name or "")[:200], role="staff",
-                             status="guest"))
-            session.flush()
+            pending = list(conn.scalars(select(User.line_user_id).where(User.profile_checked.is_(False))
+                                        .order_by(User.id).limit(limit)))
+        if not pending:
+            return False
+        names = {user_id: self.profile_lookup(user_id) for user_id in pending}
+        table = User.__table__
+        with self.db.begin() as conn:
+            conn.execute(
+                update(table).where(table.c.line_user_id == bindparam("user_id"), table.c.profile_checked.is_(False))
+                .values(profile_checked=True, display_name=bindparam("name")),
+                [{"user_id": user_id, "name": (name or "")[:200]} for user_id, name in names.items()],
+            )
+        return True
 
     # ----- the outbox ----------------------------------------------------------------------
     def _outbox_due(self, now: datetime):  # type: ignore[no-untyped-def]
@@ -324,7 +413,7 @@ class Engine:
             row.status, row.lease_until, row.attempts = "sending", now + LEASE, row.attempts + 1
             return row
 
-    def deliver(self, row: Outbox) -> None:
+    def deliver(self, row: Outbox | Outgoing) -> None:
         from channels.errors import PermanentSendError
 
         now = self.clock()
@@ -335,7 +424,9 @@ class Engine:
             status, error = "skipped", "no LINE channel configured"
         else:
             try:
-                self.sender(row, reply_from_dict(row.payload))
+                reply = row.reply if isinstance(row, Outgoing) and row.reply is not None \
+                    else reply_from_dict(row.payload)
+                self.sender(row, reply)
             except PermanentSendError as exc:
                 status, error = "failed", str(exc)[:500]
             except Exception as exc:  # network or 5xx: try again later, with backoff
@@ -364,9 +455,13 @@ class Engine:
         them, so that a caller whose transaction fails can put them back (``_unrecord``)."""
         with self._sent_lock:
             done, self._sent = self._sent, []
-        for outbox_id, at in done:
-            session.execute(update(Outbox).where(Outbox.id == outbox_id)
-                            .values(status="sent", error="", lease_until=None, sent_at=at))
+        if done:
+            table = Outbox.__table__
+            session.execute(
+                update(table).where(table.c.id == bindparam("outbox_id"))
+                .values(status="sent", error="", lease_until=None, sent_at=bindparam("at")),
+                [{"outbox_id": outbox_id, "at": at} for outbox_id, at in done],
+            )
         return done
 
     def _unrecord(self, done: list[tuple[int, datetime]]) -> None:
@@ -390,7 +485,8 @@ class Engine:
 
     def work_once(self) -> bool:
         """Answer one event (and send its reply) or retry one message. False when idle."""
-        if self.next_event_id() is not None:
+        # After a full batch more is likely waiting: claim again without peeking first.
+        if self._batch_full or self.next_event_id() is not None:
             replies = self.process_next()
             if replies is not None:
                 for row in replies:
@@ -402,7 +498,7 @@ class Engine:
             return True
         self.flush_sent()
         self._purge_if_due()
-        return False
+        return self.look_up_profiles()
 
     def _purge_if_due(self) -> None:
         """Drop answered events and sent messages older than ``RETENTION`` (about once an hour):

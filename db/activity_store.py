@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.activities import ActivityPlan, Participation
 from db.models import AuditLog, Conversation, InboundEvent, Outbox, Unanswered, User, utcnow
+from db.parsed import ParsedCatalogues
 from knowledge.activities import ActivitiesError, Plan, latest_activities_path, load_activities, parse_plan
 
 log = logging.getLogger(__name__)
@@ -99,21 +99,11 @@ def dump_plan(plan: Plan) -> dict:
     }
 
 
-_cache: dict[tuple[int, datetime], Plan] = {}
-_cache_lock = threading.Lock()
+_plans: ParsedCatalogues[Plan] = ParsedCatalogues(parse_plan)
 
 
 def _parsed(row: ActivityPlan) -> Plan:
-    key = (row.fiscal_year, row.imported_at)
-    with _cache_lock:
-        plan = _cache.get(key)
-    if plan is None:
-        plan = parse_plan(row.plan, f"database fy{row.fiscal_year}")
-        with _cache_lock:
-            if len(_cache) > 32:
-                _cache.clear()
-            _cache[key] = plan
-    return plan
+    return _plans.get(row.fiscal_year, row.imported_at, row.plan)
 
 
 def plan_for(session: Session, fiscal_year: int) -> Plan | None:

@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.kpi import KpiChange, KpiResult, KpiYear
-from db.models import AuditLog
+from db.models import AuditLog, utcnow
+from db.parsed import ParsedCatalogues
 from knowledge.indicators import Catalogue, Indicator, dump_catalogue, load_catalogue, parse_catalogue
 from scoring import ScoredIndicator, score, score_round, summarize
 from scoring.totals import Summary
@@ -39,6 +40,7 @@ def import_catalogue(session: Session, catalogue: Catalogue, actor: str = "impor
         row = KpiYear(fiscal_year=catalogue.fiscal_year)
         session.add(row)
     row.title, row.catalogue, row.imported_by = catalogue.title, dump_catalogue(catalogue), actor
+    row.imported_at = utcnow()
     added = kept = 0
     for ind in catalogue.indicators:
         for months, targets in ind.rounds.items():
@@ -76,9 +78,12 @@ def current_year(session: Session) -> int | None:
     return session.scalar(select(func.max(KpiYear.fiscal_year)))
 
 
+_catalogues: ParsedCatalogues[Catalogue] = ParsedCatalogues(parse_catalogue)
+
+
 def catalogue_for(session: Session, year: int) -> Catalogue | None:
     row = session.get(KpiYear, year)
-    return parse_catalogue(row.catalogue, f"database fy{year}") if row else None
+    return _catalogues.get(year, row.imported_at, row.catalogue) if row else None
 
 
 def current_round(catalogue: Catalogue, results: list[KpiResult] | None = None) -> int:

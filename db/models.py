@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
 
@@ -62,6 +63,8 @@ class User(Base):
     unit: Mapped[str] = mapped_column(String(100), default="")
     role: Mapped[str] = mapped_column(String(16), default="staff")
     status: Mapped[str] = mapped_column(String(16), default="active")
+    #: Whether the LINE display name was looked up (in idle time, after the first answer).
+    profile_checked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -37,6 +37,7 @@ class FakeLine:
     delay: float = 0.0
     fail_status: list[int] = field(default_factory=list)
     profiles: dict[str, str] = field(default_factory=dict)
+    fail_profiles: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     calls: list[dict[str, Any]] = field(default_factory=list)
     used_tokens: set[str] = field(default_factory=set)
@@ -124,6 +125,8 @@ class FakeLine:
         call, failure = self._record(request)
         if failure:
             return failure
+        if self.fail_profiles:
+            return Response(json.dumps({"message": "Not found"}), 404, content_type="application/json")
         user_id = request.path.rsplit("/", 1)[-1]
         name = self.profiles.get(user_id, "คุณทดสอบ")
         return Response(json.dumps({"userId": user_id, "displayName": name}), 200, content_type="application/json")
