@@ -24,6 +24,7 @@ from sqlalchemy.orm.util import identity_key
 
 from core.config import Settings
 from core.dispatch import SORRY, Context, Dispatcher
+from core.group_commit import GroupCommit
 from core.messages import Reply, Request, reply_from_dict, reply_to_dict
 from core.observability import ERRORS, RATE_LIMITED, REPLIES, log_event
 from db.models import Conversation, InboundEvent, Outbox, User, utcnow
@@ -122,6 +123,7 @@ class Engine:
             index_elements=["webhook_event_id"])
         self._remember_statement = dialect_insert(User.__table__).on_conflict_do_nothing(
             index_elements=["line_user_id"])
+        self._inbox: GroupCommit[dict] = GroupCommit(self._store_rows)
         self._batch_full = False
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -188,9 +190,10 @@ class Engine:
 
     # ----- the inbox (LINE events) ---------------------------------------------------------
     def store_events(self, events: list[dict]) -> int:
-        """Persist events before acknowledging LINE, in one statement. A redelivered id (or the same
-        event twice in one body, or a race with another process) is skipped by the unique key's
-        ``ON CONFLICT DO NOTHING``. Returns how many were new."""
+        """Persist events before acknowledging LINE, in one statement, together with those of other
+        requests arriving at the same moment (``GroupCommit``). A redelivered id (or the same event twice
+        in one body, or a race with another process) is skipped by the unique key's
+        ``ON CONFLICT DO NOTHING``. Returns how many of the group's rows were new."""
         now = self.clock()
         rows: dict[str, dict] = {}
         for event in events:
@@ -200,11 +203,15 @@ class Engine:
                 "source_user_id": str(source.get("userId", ""))[:64], "payload": event, "received_at": now,
                 "status": "pending", "attempts": 0, "handler": "", "error": "",
             })
-        with self.db.begin() as conn:
-            added = conn.execute(self._store_statement, list(rows.values())).rowcount
+        added = self._inbox.submit(list(rows.values()))
         if added:
             self.wake()
-        return max(added, 0)
+        return added
+
+    def _store_rows(self, rows: list[dict]) -> int:
+        """One transaction for the rows of every webhook request in a group (``GroupCommit``)."""
+        with self.db.begin() as conn:
+            return max(conn.execute(self._store_statement, rows).rowcount, 0)
 
     def next_event_id(self) -> int | None:
         """The oldest event due for processing, read without taking SQLite's write lock."""
@@ -375,21 +382,29 @@ class Engine:
             log.warning("could not record the failure of event %s", event_id)
 
     def look_up_profiles(self, limit: int = 20) -> bool:
-        """Fill in the LINE display names of people met recently, outside any transaction's lock (the
-        profile API is a network call). Done when the worker has nothing to answer. False when none waited."""
-        with self.readonly() as conn:
-            pending = list(conn.scalars(select(User.line_user_id).where(User.profile_checked.is_(False))
-                                        .order_by(User.id).limit(limit)))
-        if not pending:
-            return False
-        names = {user_id: self.profile_lookup(user_id) for user_id in pending}
+        """Fill in the LINE display names of people met recently, outside any transaction (the profile
+        API is a network call). Done when a worker has nothing to answer. The people are claimed first,
+        so that no two workers ask LINE about the same person. False when nobody waited."""
         table = User.__table__
+        if self.read_db is not self.db:
+            with self.readonly() as conn:  # on SQLite: no write lock just to find there is nothing to do
+                if conn.scalar(select(table.c.id).where(table.c.profile_checked.is_(False)).limit(1)) is None:
+                    return False
         with self.db.begin() as conn:
-            conn.execute(
-                update(table).where(table.c.line_user_id == bindparam("user_id"), table.c.profile_checked.is_(False))
-                .values(profile_checked=True, display_name=bindparam("name")),
-                [{"user_id": user_id, "name": (name or "")[:200]} for user_id, name in names.items()],
-            )
+            waiting = select(table.c.id).where(table.c.profile_checked.is_(False)).order_by(table.c.id).limit(limit)
+            if self.db.dialect.name == "postgresql":
+                waiting = waiting.with_for_update(skip_locked=True)
+            claimed = list(conn.scalars(
+                update(table).where(table.c.id.in_(waiting.scalar_subquery())).values(profile_checked=True)
+                .returning(table.c.line_user_id)))
+        if not claimed:
+            return False
+        names = {user_id: name for user_id in claimed if (name := self.profile_lookup(user_id))}
+        if names:
+            with self.db.begin() as conn:
+                conn.execute(update(table).where(table.c.line_user_id == bindparam("user_id"))
+                             .values(display_name=bindparam("name")),
+                             [{"user_id": user_id, "name": name[:200]} for user_id, name in names.items()])
         return True
 
     # ----- the outbox ----------------------------------------------------------------------
