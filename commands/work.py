@@ -19,7 +19,8 @@ def work_command() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     engine.start_workers()
-    click.echo(f"working with {engine.settings.worker_threads} thread(s); stop with Ctrl-C")
+    click.echo(f"answering with {engine.settings.worker_threads} thread(s), sending with "
+               f"{engine.settings.sender_threads}; stop with Ctrl-C")
     try:
         while not stop.wait(1.0):
             pass

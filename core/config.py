@@ -33,10 +33,13 @@ class Settings:
     port: int = 8000
     #: Seconds before a call to LINE's API gives up.
     line_api_timeout: float = 5.0
-    #: Background threads per process that turn stored events into replies.
-    worker_threads: int = 2
+    #: Background threads per process that turn stored events into replies (on SQLite one is plenty: the
+    #: single write lock serialises them; on PostgreSQL more may answer at once).
+    worker_threads: int = 1
+    #: Threads per process that send the replies, so that answering never waits for LINE's HTTP round trip.
+    sender_threads: int = 4
     #: Events a worker answers per transaction: more answers per second, a little later acknowledgements.
-    events_per_transaction: int = 4
+    events_per_transaction: int = 16
     #: Run the in-process workers (off for a web process when a separate ``worker:`` runs).
     run_workers: bool = True
     #: Local chat page at "/" and "/chat". On by default only without LINE credentials.
@@ -79,8 +82,9 @@ class Settings:
             "admin_ids": _ids(env.get("BOT_ADMIN_IDS", "")),
             "port": int(env.get("PORT", "8000") or 8000),
             "line_api_timeout": float(env.get("LINE_API_TIMEOUT", "5") or 5),
-            "worker_threads": max(1, int(env.get("BOT_WORKER_THREADS", "2") or 2)),
-            "events_per_transaction": max(1, int(env.get("BOT_EVENTS_PER_TRANSACTION", "4") or 4)),
+            "worker_threads": max(1, int(env.get("BOT_WORKER_THREADS", "1") or 1)),
+            "sender_threads": max(1, int(env.get("BOT_SENDER_THREADS", "4") or 4)),
+            "events_per_transaction": max(1, int(env.get("BOT_EVENTS_PER_TRANSACTION", "16") or 16)),
             "run_workers": _flag(env.get("BOT_RUN_WORKERS"), True),
             "rate_limit_per_minute": int(env.get("BOT_RATE_LIMIT_PER_MINUTE", "30") or 30),
             # With LINE credentials the chat page is off unless enabled explicitly with a password.

@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +40,8 @@ RETENTION = timedelta(days=7)
 #: A reply token works for about a minute; after that a reply is pointless.
 REPLY_TOKEN_TTL = timedelta(seconds=55)
 MAX_ATTEMPTS = 5
+#: Replies handed to the sender threads and not yet sent, per process.
+MAX_SENDS_WAITING = 256
 RATE_LIMIT_TEXT = ("ขออภัยค่ะ ส่งข้อความถี่เกินไป บอทขอพักตอบสักครู่ "
                    "กรุณารอประมาณ 1 นาทีแล้วลองใหม่อีกครั้งนะคะ 🙏")
 
@@ -125,6 +128,9 @@ class Engine:
             index_elements=["line_user_id"])
         self._inbox: GroupCommit[dict] = GroupCommit(self._store_rows)
         self._batch_full = False
+        self._last_chores = 0.0
+        self._senders: ThreadPoolExecutor | None = None
+        self._in_flight = threading.BoundedSemaphore(MAX_SENDS_WAITING)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -498,15 +504,24 @@ class Engine:
     def wake(self) -> None:
         self._wake.set()
 
-    def work_once(self) -> bool:
-        """Answer one event (and send its reply) or retry one message. False when idle."""
+    def work_once(self, chores_every: float = 0.0) -> bool:
+        """Answer a batch of events and send their replies; when none is due, do the chores (retry a
+        message, record sent marks, purge, look up LINE names), at most every ``chores_every`` seconds.
+        False when idle."""
         # After a full batch more is likely waiting: claim again without peeking first.
         if self._batch_full or self.next_event_id() is not None:
             replies = self.process_next()
             if replies is not None:
                 for row in replies:
-                    self.deliver(row)
+                    self._send(row)
                 return True
+        if time.monotonic() - self._last_chores < chores_every:
+            return False
+        busy = self._chores()
+        self._last_chores = 0.0 if busy else time.monotonic()
+        return busy
+
+    def _chores(self) -> bool:
         row = self.claim_outbox()
         if row is not None:
             self.deliver(row)
@@ -514,6 +529,24 @@ class Engine:
         self.flush_sent()
         self._purge_if_due()
         return self.look_up_profiles()
+
+    def _send(self, row: Outgoing) -> None:
+        """Deliver now (tests, CLI) or hand to the sender threads. At most ``MAX_SENDS_WAITING`` wait, so
+        that a slow LINE API slows the answering down instead of letting the replies' leases run out."""
+        if self._senders is None:
+            self.deliver(row)
+            return
+        self._in_flight.acquire()
+
+        def send() -> None:
+            try:
+                self.deliver(row)
+            except Exception:
+                log.exception("sending outbox %s failed; it is retried after its lease", row.id)
+            finally:
+                self._in_flight.release()
+
+        self._senders.submit(send)
 
     def _purge_if_due(self) -> None:
         """Drop answered events and sent messages older than ``RETENTION`` (about once an hour):
@@ -538,7 +571,7 @@ class Engine:
     def _worker_loop(self) -> None:
         while not self._stop.is_set():
             try:
-                busy = self.work_once()
+                busy = self.work_once(chores_every=1.0)
             except OperationalError:
                 log.warning("database unavailable; worker waits", exc_info=True)
                 busy = False
@@ -552,10 +585,11 @@ class Engine:
 
     def start_workers(self) -> None:
         """Background threads that turn stored events into replies (and pick up what a previous
-        process left behind)."""
+        process left behind), and the threads that send the replies."""
         if self._threads:
             return
         self._stop.clear()
+        self._senders = ThreadPoolExecutor(self.settings.sender_threads, thread_name_prefix="bot-sender")
         for i in range(self.settings.worker_threads):
             t = threading.Thread(target=self._worker_loop, name=f"bot-worker-{i}", daemon=True)
             t.start()
@@ -565,8 +599,11 @@ class Engine:
         self._stop.set()
         self._wake.set()
         for t in self._threads:
-            t.join(timeout=self.settings.line_api_timeout + 5)  # a send in flight finishes first
+            t.join(timeout=self.settings.line_api_timeout + 5)
         self._threads.clear()
+        if self._senders is not None:
+            self._senders.shutdown(wait=True)  # sends in flight finish first
+            self._senders = None
         try:
             self.flush_sent()
         except OperationalError:
