@@ -102,18 +102,19 @@ def dump_plan(plan: Plan) -> dict:
 _plans: ParsedCatalogues[Plan] = ParsedCatalogues(parse_plan)
 
 
-def _parsed(row: ActivityPlan) -> Plan:
-    return _plans.get(row.fiscal_year, row.imported_at, row.plan)
-
-
 def plan_for(session: Session, fiscal_year: int) -> Plan | None:
     """The plan that applies to a fiscal year: its own, else the newest earlier one (a plan stays in force
     until the next year's file is imported), else the oldest there is."""
-    row = session.scalar(select(ActivityPlan).where(ActivityPlan.fiscal_year <= fiscal_year)
-                         .order_by(ActivityPlan.fiscal_year.desc()).limit(1))
+    key = select(ActivityPlan.fiscal_year, ActivityPlan.imported_at)
+    row = session.execute(key.where(ActivityPlan.fiscal_year <= fiscal_year)
+                          .order_by(ActivityPlan.fiscal_year.desc()).limit(1)).first()
     if row is None:
-        row = session.scalar(select(ActivityPlan).order_by(ActivityPlan.fiscal_year).limit(1))
-    return _parsed(row) if row is not None else None
+        row = session.execute(key.order_by(ActivityPlan.fiscal_year).limit(1)).first()
+    if row is None:
+        return None
+    year = row.fiscal_year
+    return _plans.get(year, row.imported_at, lambda: session.scalar(
+        select(ActivityPlan.plan).where(ActivityPlan.fiscal_year == year)))
 
 
 def orphans_if_imported(session: Session, plan: Plan) -> list[tuple[int, str, int]]:

@@ -82,8 +82,11 @@ _catalogues: ParsedCatalogues[Catalogue] = ParsedCatalogues(parse_catalogue)
 
 
 def catalogue_for(session: Session, year: int) -> Catalogue | None:
-    row = session.get(KpiYear, year)
-    return _catalogues.get(year, row.imported_at, row.catalogue) if row else None
+    imported_at = session.scalar(select(KpiYear.imported_at).where(KpiYear.fiscal_year == year))
+    if imported_at is None:
+        return None
+    return _catalogues.get(year, imported_at, lambda: session.scalar(
+        select(KpiYear.catalogue).where(KpiYear.fiscal_year == year)))
 
 
 def current_round(catalogue: Catalogue, results: list[KpiResult] | None = None) -> int:

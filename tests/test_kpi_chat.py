@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -158,3 +159,16 @@ def test_group_chat_kpi_needs_mention(bot: Bot):
     bot.post(event)
     bot.engine.drain()
     assert bot.line.reply_for(event["replyToken"]) is None
+
+
+def test_a_new_import_is_what_the_next_question_sees(bot: Bot, tmp_path):
+    """Parsed catalogues are kept per process, keyed by their import: a re-import replaces them at once."""
+    register(bot, STAFF, "staff")
+    assert "จำนวนการให้บริการข้อมูลสถิติภาครัฐ" in bot.say("ตัวชี้วัดที่ 3", STAFF)
+    source = Path(bot.app.config["BOT_SETTINGS"].knowledge_dir) / "indicators" / "fy2567.yaml"
+    changed = tmp_path / "fy2567.yaml"
+    changed.write_text(source.read_text(encoding="utf-8").replace(
+        "จำนวนการให้บริการข้อมูลสถิติภาครัฐ", "จำนวนบริการข้อมูลสถิติ (แก้ไขแล้ว)"), encoding="utf-8")
+    result = bot.app.test_cli_runner().invoke(args=["kpi", "import", str(changed)])
+    assert result.exit_code == 0, result.output
+    assert "จำนวนบริการข้อมูลสถิติ (แก้ไขแล้ว)" in bot.say("ตัวชี้วัดที่ 3", STAFF)
