@@ -120,9 +120,9 @@ class Push:
 
 def reply_to_dict(reply: Reply) -> dict:
     """A JSON-safe form of a reply, for the outbox."""
-    from dataclasses import asdict
+    from dataclasses import asdict, replace
 
-    out = asdict(reply)
+    out = asdict(replace(reply, messages=()))  # each message converted once, below
     out["messages"] = [{"type": "card" if isinstance(m, Card) else "text", **asdict(m)} for m in reply.messages]
     return out
 
