@@ -532,7 +532,7 @@ def notes(bot: Result, base: Result, seconds: float) -> list[str]:
     out.append(f"- load: {CONNECTIONS} connections ({tool}), {seconds:g} s after a warm-up; "
                f"{USERS} distinct users; gunicorn workers × threads from gunicorn.conf.py "
                f"(WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', '2')}, "
-               f"WEB_THREADS={os.environ.get('WEB_THREADS', '4')})")
+               f"WEB_THREADS={os.environ.get('WEB_THREADS', '8')})")
     return out
 
 
