@@ -32,10 +32,10 @@ from bench.run import SECRET, TOKEN, message_text, questions, sign, user_id  # n
 
 WEBHOOK, CLAIM, PROCESS, HANDLERS, PROFILE = ("1 webhook (verify, parse, store)", "2 peek (read only)",
                                                "3 claim + answer + commit", "  of which handlers",
-                                               "  of which profile look-up (HTTP)")
+                                               "  of which LINE profile look-ups (HTTP, new people)")
 CLAIM_OUT, DELIVER, SEND, IDLE = ("4 (no second claim)", "5 deliver", "  of which LINE reply (render + HTTP)",
-                                  "6 idle work_once (flushes sent marks)")
-ORDER = [WEBHOOK, CLAIM, PROCESS, HANDLERS, PROFILE, CLAIM_OUT, DELIVER, SEND, IDLE]
+                                  "6 idle work_once (sent marks, new people's LINE names)")
+ORDER = [WEBHOOK, CLAIM, PROCESS, HANDLERS, CLAIM_OUT, DELIVER, SEND, IDLE, PROFILE]
 
 
 class Clock:
