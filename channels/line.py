@@ -167,9 +167,9 @@ def event_to_request(payload: dict) -> Request | None:
     if _str(payload.get("mode")) == "standby":
         return None  # another channel (e.g. a human operator) owns the chat
     source = _dict(payload.get("source"))
-    chat_type = {"user": "user", "group": "group", "room": "room"}.get(_str(source.get("type")))
+    chat_type = _str(source.get("type"))
     user_id = _str(source.get("userId"))
-    if chat_type is None or not user_id:
+    if chat_type not in ("user", "group", "room") or not user_id:
         return None
     common = {"user_id": user_id, "chat_type": chat_type, "event_id": _str(payload.get("webhookEventId"))}
     kind = _str(payload.get("type"))

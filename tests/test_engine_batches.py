@@ -68,6 +68,7 @@ def test_a_profile_that_cannot_be_fetched_is_not_asked_for_again(bot: Bot):
 
 def test_the_fake_line_api_refuses_bodies_line_would_refuse(bot: Bot):
     """The check every test relies on: a misspelt field or a wrong type gets LINE's 400."""
+    import json
     import urllib.error
     import urllib.request
 
@@ -77,7 +78,7 @@ def test_the_fake_line_api_refuses_bodies_line_would_refuse(bot: Bot):
                  {"replyToken": "t", "messages": [{"type": "text", "text": "hi", "quickReply": {"items": "x"}}]},
                  {"replyToken": "t", "message": [{"type": "text", "text": "hi"}]}):
         request = urllib.request.Request(
-            bot.line.base_url + "/v2/bot/message/reply", data=__import__("json").dumps(body).encode(),
+            bot.line.base_url + "/v2/bot/message/reply", data=json.dumps(body).encode(),
             headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}, method="POST")
         try:
             urllib.request.urlopen(request, timeout=5)
