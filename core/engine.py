@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, TextClause, bindparam, delete, insert, inspect, select, text, update
+from sqlalchemy import bindparam, delete, inspect, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -26,6 +26,7 @@ from core.dispatch import SORRY, Context, Dispatcher
 from core.group_commit import GroupCommit
 from core.messages import Reply, Request, reply_from_dict, reply_to_dict
 from core.observability import ERRORS, RATE_LIMITED, REPLIES, log_event
+from core.statements import Statements
 from db.models import Conversation, InboundEvent, Outbox, User, utcnow
 from db.session import make_engine, make_session_factory, transaction
 
@@ -119,8 +120,7 @@ class Engine:
         #: Looks up a LINE display name (None when unknown). Set by the channel.
         self.profile_lookup: Callable[[str], str | None] = lambda user_id: None
         #: One statement for every webhook body (executemany), whatever its number of events.
-        self._store_statement = insert_new_only(InboundEvent.__table__, "webhook_event_id")
-        self._remember_statement = insert_new_only(User.__table__, "line_user_id")
+        self.sql = Statements.build(self.db.dialect.name, settings.events_per_transaction)
         self._inbox: GroupCommit[dict] = GroupCommit(self._store_rows)
         self._batch_full = False
         self._last_chores = 0.0
@@ -212,15 +212,13 @@ class Engine:
     def _store_rows(self, rows: list[dict]) -> int:
         """One transaction for the rows of every webhook request in a group (``GroupCommit``)."""
         with self.db.begin() as conn:
-            return max(conn.execute(self._store_statement, rows).rowcount, 0)
+            return max(conn.execute(self.sql.add_events, rows).rowcount, 0)
 
     def next_event_id(self) -> int | None:
         """The oldest event due for processing, read without taking SQLite's write lock."""
         now = self.clock()
         with self.readonly() as conn:
-            return conn.scalar(
-                select(InboundEvent.id).where(_due(now)).order_by(InboundEvent.id).limit(1)
-            )
+            return conn.scalar(self.sql.peek, {"now": now})
 
     def process_next(self) -> list[Outgoing] | None:
         """Claim and answer due events (up to ``events_per_transaction``) in ONE transaction: the claim, the handlers'
@@ -236,7 +234,7 @@ class Engine:
         outgoing: list[Outgoing] = []
         try:
             with transaction(self.sessions) as session:
-                rows = session.execute(self._claim_statement(now)).all()
+                rows = session.execute(self.sql.claim, {"now": now}).all()
                 self._batch_full = len(rows) >= self.settings.events_per_transaction
                 if not rows:
                     return None
@@ -261,15 +259,6 @@ class Engine:
                       outcome="answered" if reply is not None else "ignored")
         return outgoing
 
-    def _claim_statement(self, now: datetime):  # type: ignore[no-untyped-def]
-        table = InboundEvent.__table__.c
-        query = (select(table.id, table.webhook_event_id, table.event_type, table.source_user_id, table.payload,
-                        table.received_at)
-                 .where(_due(now)).order_by(table.id).limit(self.settings.events_per_transaction))
-        if self.db.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        return query
-
     def _prefetch(self, session: Session, rows: list[Any], requests: list[Request | None]) -> Batch:
         """One query each for the batch's senders: remember new people (their LINE names are looked up
         later, when the worker is idle: an answer never waits for a profile), load them, their open
@@ -278,24 +267,20 @@ class Engine:
         batch = Batch()
         if not senders:
             return batch
-        batch.users = {u.line_user_id: u for u in session.scalars(select(User).where(User.line_user_id.in_(senders)))}
+        batch.users = {u.line_user_id: u for u in session.scalars(self.sql.users, {"ids": senders})}
         new = [s for s in senders if s not in batch.users]
         if new:
             now = self.clock()
-            session.execute(self._remember_statement, [
+            session.execute(self.sql.add_users, [
                 {"line_user_id": s, "display_name": "", "full_name": "", "unit": "", "role": "staff",
                  "status": "guest", "profile_checked": False, "created_at": now, "updated_at": now} for s in new])
             batch.users.update(
-                (u.line_user_id, u) for u in session.scalars(select(User).where(User.line_user_id.in_(new))))
-        batch.conversations = list(session.scalars(
-            select(Conversation).where(Conversation.line_user_id.in_(senders))))
+                (u.line_user_id, u) for u in session.scalars(self.sql.users, {"ids": new}))
+        batch.conversations = list(session.scalars(self.sql.conversations, {"ids": senders}))
         if self.settings.rate_limit_per_minute > 0:
-            table = InboundEvent.__table__.c
             since = min(row.received_at for row in rows) - timedelta(seconds=60)
             for user_id, event_id, at in session.execute(
-                select(table.source_user_id, table.id, table.received_at)
-                .where(table.source_user_id.in_(senders), table.received_at > since,
-                       table.id < max(row.id for row in rows), table.event_type.in_(("message", "postback")))
+                self.sql.recent, {"ids": senders, "since": since, "before": max(row.id for row in rows)}
             ):
                 batch.recent.setdefault(user_id, []).append((event_id, at))
         return batch
@@ -345,17 +330,15 @@ class Engine:
                                          reply=reply))
         if outgoing:
             ids = session.scalars(
-                insert(Outbox.__table__).returning(Outbox.__table__.c.id, sort_by_parameter_order=True),
+                self.sql.add_outbox,
                 [{"kind": o.kind, "reply_token": o.reply_token, "to": o.to, "retry_key": "", "payload": o.payload,
                   "status": "sending", "attempts": 1, "lease_until": now + LEASE, "not_after": o.not_after,
                   "error": "", "created_at": now} for o in outgoing],
             ).all()
             for o, outbox_id in zip(outgoing, ids, strict=True):
                 o.id = outbox_id
-        table = InboundEvent.__table__
         session.execute(
-            update(table).where(table.c.id == bindparam("event_id"))
-            .values(status="done", done_at=bindparam("finished"), handler=bindparam("handler_name")),
+            self.sql.mark_done,
             [{"event_id": row.id, "finished": now, "handler_name": handler[:64]} for row, _, _, handler in answered],
         )
         return outgoing
@@ -472,10 +455,8 @@ class Engine:
         with self._sent_lock:
             done, self._sent = self._sent, []
         if done:
-            table = Outbox.__table__
             session.execute(
-                update(table).where(table.c.id == bindparam("outbox_id"))
-                .values(status="sent", error="", lease_until=None, sent_at=bindparam("at")),
+                self.sql.mark_sent,
                 [{"outbox_id": outbox_id, "at": at} for outbox_id, at in done],
             )
         return done
@@ -603,23 +584,6 @@ class Engine:
             self.flush_sent()
         except OperationalError:
             log.warning("could not record sent messages; they will be retried and refused by LINE as duplicates")
-
-
-def insert_new_only(table: Table, key: str) -> TextClause:
-    """``INSERT … ON CONFLICT (key) DO NOTHING`` (the same SQL on SQLite and PostgreSQL) for every column but
-    the id, with the columns' types for binding. Written as text because SQLAlchemy cannot cache the
-    dialects' ``on_conflict_do_nothing`` constructs: compiling one anew took a fifth of a webhook's time."""
-    columns = [c for c in table.c if not c.primary_key or c.name == key]
-    names = ", ".join('"' + c.name + '"' for c in columns)
-    values = ", ".join(":" + c.name for c in columns)
-    sql = f'INSERT INTO {table.name} ({names}) VALUES ({values}) ON CONFLICT ("{key}") DO NOTHING'
-    return text(sql).bindparams(*(bindparam(c.name, type_=c.type) for c in columns))
-
-
-def _due(now: datetime):  # type: ignore[no-untyped-def]
-    """Events waiting to be answered: pending, and not held back after a failure."""
-    return (InboundEvent.status == "pending") & (
-        (InboundEvent.lease_until.is_(None)) | (InboundEvent.lease_until < now))
 
 
 def event_key(event: dict) -> str:

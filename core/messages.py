@@ -119,12 +119,25 @@ class Push:
 
 
 def reply_to_dict(reply: Reply) -> dict:
-    """A JSON-safe form of a reply, for the outbox."""
-    from dataclasses import asdict, replace
+    """A JSON-safe form of a reply, for the outbox (what ``dataclasses.asdict`` gives, tuples as lists,
+    without its deep copies: every field here is a string, a number, None or another of these types)."""
+    return {
+        "messages": [{"type": "card" if isinstance(m, Card) else "text", **_plain_fields(m)} for m in reply.messages],
+        "choices": [_plain_fields(c) for c in reply.choices],
+        "handler": reply.handler,
+    }
 
-    out = asdict(replace(reply, messages=()))  # each message converted once, below
-    out["messages"] = [{"type": "card" if isinstance(m, Card) else "text", **asdict(m)} for m in reply.messages]
-    return out
+
+def _plain_fields(obj: object) -> dict:
+    return {name: _plain(value) for name, value in vars(obj).items()}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return _plain_fields(value)
+    return value
 
 
 def _choice(raw: dict) -> Choice:

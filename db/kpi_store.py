@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -74,6 +77,14 @@ def ensure_seeded(sessions, folder: Path) -> None:  # type: ignore[no-untyped-de
         pass  # another process seeded it at the same moment
 
 
+# Built once (bind parameters instead of values), so that a question does not pay for constructing them.
+_LATEST_YEAR = select(KpiYear.fiscal_year, KpiYear.imported_at).order_by(KpiYear.fiscal_year.desc()).limit(1)
+_IMPORTED_AT = select(KpiYear.imported_at).where(KpiYear.fiscal_year == bindparam("year"))
+_CATALOGUE = select(KpiYear.catalogue).where(KpiYear.fiscal_year == bindparam("year"))
+_ROUND_RESULTS = select(KpiResult).where(KpiResult.fiscal_year == bindparam("year"),
+                                         KpiResult.round_months == bindparam("months"))
+
+
 def current_year(session: Session) -> int | None:
     return session.scalar(select(func.max(KpiYear.fiscal_year)))
 
@@ -82,11 +93,14 @@ _catalogues: ParsedCatalogues[Catalogue] = ParsedCatalogues(parse_catalogue)
 
 
 def catalogue_for(session: Session, year: int) -> Catalogue | None:
-    imported_at = session.scalar(select(KpiYear.imported_at).where(KpiYear.fiscal_year == year))
+    imported_at = session.scalar(_IMPORTED_AT, {"year": year})
     if imported_at is None:
         return None
-    return _catalogues.get(year, imported_at, lambda: session.scalar(
-        select(KpiYear.catalogue).where(KpiYear.fiscal_year == year)))
+    return _parsed(session, year, imported_at)
+
+
+def _parsed(session: Session, year: int, imported_at: datetime) -> Catalogue:
+    return _catalogues.get(year, imported_at, lambda: session.scalar(_CATALOGUE, {"year": year}))
 
 
 def current_round(catalogue: Catalogue, results: list[KpiResult] | None = None) -> int:
@@ -96,22 +110,57 @@ def current_round(catalogue: Catalogue, results: list[KpiResult] | None = None) 
 
 
 def round_view(session: Session, year: int | None = None, months: int | None = None) -> RoundView | None:
-    year = year or current_year(session)
+    """The round scored with the results stored now (the latest year and its current round by default)."""
     if year is None:
-        return None
-    catalogue = catalogue_for(session, year)
-    if catalogue is None:
-        return None
+        latest = session.execute(_LATEST_YEAR).first()
+        if latest is None:
+            return None
+        year, imported_at = latest
+    else:
+        imported_at = session.scalar(_IMPORTED_AT, {"year": year})
+        if imported_at is None:
+            return None
+    catalogue = _parsed(session, year, imported_at)
     months = months or current_round(catalogue)
-    rows = session.scalars(select(KpiResult).where(KpiResult.fiscal_year == year,
-                                                   KpiResult.round_months == months)).all()
+    rows = session.scalars(_ROUND_RESULTS, {"year": year, "months": months}).all()
     results = {r.indicator_no: r for r in rows if catalogue.indicator(r.indicator_no) and
                catalogue.indicator(r.indicator_no).rounds.get(months)}  # type: ignore[union-attr]
+    key = (year, imported_at, months, tuple(sorted((n, r.result) for n, r in results.items())))
+    scored, summary = _scored_rounds.get(key, lambda: _score(catalogue, months, results))
+    return RoundView(catalogue, months, results, scored, summary)
+
+
+def _score(catalogue: Catalogue, months: int, results: dict[int, KpiResult]) -> tuple[list[ScoredIndicator], Summary]:
     scored = score_round(catalogue, months, {n: r.result for n, r in results.items()})
     # Indicators whose file result was removed in the database stay unassessed.
     scored = [s if s.number in results else ScoredIndicator(s.number, s.component, s.weight, None, s.name, None)
               for s in scored]
-    return RoundView(catalogue, months, results, scored, summarize(scored))
+    return scored, summarize(scored)
+
+
+class _Memo:
+    """Scores of a round for one set of results: every status question asks for the same few until a
+    manager records a new result (a new key). Bounded, thread-safe; values are never mutated."""
+
+    def __init__(self, limit: int = 64) -> None:
+        self._items: dict[tuple, tuple[list[ScoredIndicator], Summary]] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], tuple[list[ScoredIndicator], Summary]]
+            ) -> tuple[list[ScoredIndicator], Summary]:
+        with self._lock:
+            found = self._items.get(key)
+        if found is None:
+            found = compute()
+            with self._lock:
+                if len(self._items) >= self._limit:
+                    self._items.clear()
+                self._items[key] = found
+        return found
+
+
+_scored_rounds = _Memo()
 
 
 def score_with(indicator: Indicator, months: int, result: Decimal | None) -> float | None:

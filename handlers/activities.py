@@ -23,12 +23,13 @@ from handlers.activity_language import (
     reports_participation,
     understand,
 )
-from handlers.common import ask, command, is_command, tap
+from handlers.common import ask, command, folded_words, is_command, tap
 from handlers.flow import Flow, is_cancel, looks_like_question
 from handlers.help import HELP_WORDS
 from handlers.registration import REGISTER_WORDS, need_registration
 from knowledge.activities import Activity, Item, Plan
 from thai import normalize, prepare
+from thai._cache import text_cache
 
 START_WORDS = ("บันทึกกิจกรรม", "ลงกิจกรรม", "บันทึกการเข้าร่วมกิจกรรม", "บันทึกการเข้าร่วม", "บันทึกกิจกรรมคุณธรรม")
 MINE_WORDS = ("กิจกรรมของฉัน", "กิจกรรมของผม", "กิจกรรมของหนู", "รายการของฉัน", "ประวัติกิจกรรม", "กิจกรรมที่บันทึกไว้")
@@ -95,14 +96,7 @@ class ActivitiesHandler:
 
     @staticmethod
     def _command(text: str) -> str:
-        flat = command(text)
-        for name, words in (("start", START_WORDS), ("mine", MINE_WORDS), ("withdraw", WITHDRAW_WORDS),
-                            ("forget", FORGET_WORDS)):
-            if any(flat == command(w) for w in words):
-                return name
-        if any(flat.startswith(command(w)) for w in REPORT_WORDS):
-            return "report"
-        return ""
+        return _command_name(text)
 
     def _free_text(self, text: str, ctx: Context) -> tuple[Plan, Understood] | None:
         """The plan and what the sentence names, when it clearly reports a participation."""
@@ -510,3 +504,16 @@ class ActivitiesHandler:
         start = store.fiscal_start(fy)
         end = date(fy - store.BE_OFFSET, 3, 31) if months == 6 else store.fiscal_end(fy)
         return store.Period(fy, months, start, end), ""
+
+
+@text_cache()
+def _command_name(text: str) -> str:
+    """Which of this handler's commands a message is ("" for none); asked of every message."""
+    flat = command(text)
+    for name, words in (("start", START_WORDS), ("mine", MINE_WORDS), ("withdraw", WITHDRAW_WORDS),
+                        ("forget", FORGET_WORDS)):
+        if flat in folded_words(words):
+            return name
+    if any(flat.startswith(w) for w in folded_words(REPORT_WORDS)):
+        return "report"
+    return ""

@@ -16,6 +16,7 @@ from handlers.common import command
 from handlers.flow import looks_like_question
 from knowledge.activities import Plan
 from thai import normalize, prepare, tokenize
+from thai._cache import text_cache
 
 #: Words that say a participation happened. Matched on whole tokens, so "ร่วม" is not found in "มีส่วนร่วม".
 VERBS = ("เข้าร่วม", "ร่วม", "ไปร่วม", "ได้ร่วม", "ร่วมงาน", "ร่วมพิธี", "ไปงาน", "เข้าอบรม", "ไปอบรม", "ได้อบรม",
@@ -114,6 +115,7 @@ def _tokens(text: str) -> list[str]:
     return [t.casefold() for t in tokenize(prepare(text)) if t.strip()]
 
 
+@text_cache()
 def reports_participation(text: str) -> bool:
     """A verb of taking part, as whole tokens (1–3 of them joined), and not a question."""
     tokens = _tokens(text)

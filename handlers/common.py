@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from core.messages import Choice
 from thai import fold
+from thai._cache import text_cache
 
 LABEL_MAX = 20
 
@@ -29,11 +32,17 @@ def tap(label: str, data: str, shown: str | None = None) -> Choice:
     return Choice(label=short_label(label), data=data, text=shown or label, action="postback")
 
 
+@text_cache()
 def command(text: str) -> str:
     """The message folded for command matching: no spaces, lower case, Thai normalised."""
     return fold(text).replace(" ", "")
 
 
+@lru_cache(maxsize=256)
+def folded_words(words: tuple[str, ...]) -> frozenset[str]:
+    """A command's words, folded once (every message is checked against the same few lists)."""
+    return frozenset(command(w) for w in words)
+
+
 def is_command(text: str, *words: str) -> bool:
-    folded = command(text)
-    return any(folded == command(w) for w in words)
+    return command(text) in folded_words(words)
