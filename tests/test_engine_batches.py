@@ -87,3 +87,26 @@ def test_the_fake_line_api_refuses_bodies_line_would_refuse(bot: Bot):
             assert exc.code == 400
     assert len(bot.line.malformed) == 3
     bot.line.malformed.clear()  # (the fixture fails a test whose bot sent any)
+
+
+def test_a_handler_failing_mid_batch_leaves_the_others_done_once(bot: Bot):
+    """A batch runs without per-event savepoints until a handler fails; then it is rolled back whole and run
+    again with them. The effects and replies of the events around the failing one must exist exactly once."""
+    from sqlalchemy import func
+
+    from tests.test_webhook import _Exploding
+
+    bot.engine.dispatcher.handlers.insert(0, _Exploding())
+    events = [text_event("ลงทะเบียน", STRANGER), text_event("boom", "U" + "2" * 32),
+              text_event("สมหญิง รักงาน", STRANGER), text_event("หมวด 1")]
+    started, exploded, named, answered = _post_together(bot, *events)
+    assert "ชื่อและนามสกุล" in started and "หน่วยงาน" in named and "การนำองค์การ" in answered
+    assert exploded == ""  # retried later with backoff
+    for event in (events[0], events[2], events[3]):
+        assert sum(r.get("replyToken") == event["replyToken"] for r in bot.line.replies()) == 1
+    with bot.engine.sessions() as s:
+        assert s.get(Conversation, STRANGER).data.get("name") == "สมหญิง รักงาน"
+        assert s.scalar(select(func.count()).select_from(User).where(User.line_user_id == STRANGER)) == 1
+        statuses = dict(s.execute(select(InboundEvent.webhook_event_id, InboundEvent.status)).all())
+        assert [statuses[e["webhookEventId"]] for e in events] == ["done", "pending", "done", "done"]
+        assert "must-not-survive" not in statuses
