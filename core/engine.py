@@ -123,7 +123,7 @@ class Engine:
         self.sender: Callable[[Outbox | Outgoing, Reply], None] | None = None
         #: Looks up a LINE display name (None when unknown). Set by the channel.
         self.profile_lookup: Callable[[str], str | None] = lambda user_id: None
-        #: One statement for every webhook body (executemany), whatever its number of events.
+        #: The hot statements, built once (``core/statements.py``).
         self.sql = Statements.build(self.db.dialect.name, settings.events_per_transaction)
         self._inbox: GroupCommit[dict] = GroupCommit(self._store_rows)
         self._batch_full = False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.kpi import KpiChange, KpiResult, KpiYear
 from db.models import AuditLog, utcnow
-from db.parsed import ParsedCatalogues
+from db.parsed import Memo, ParsedCatalogues
 from knowledge.indicators import Catalogue, Indicator, dump_catalogue, load_catalogue, parse_catalogue
 from scoring import ScoredIndicator, score, score_round, summarize
 from scoring.totals import Summary
@@ -138,29 +136,9 @@ def _score(catalogue: Catalogue, months: int, results: dict[int, KpiResult]) -> 
     return scored, summarize(scored)
 
 
-class _Memo:
-    """Scores of a round for one set of results: every status question asks for the same few until a
-    manager records a new result (a new key). Bounded, thread-safe; values are never mutated."""
-
-    def __init__(self, limit: int = 64) -> None:
-        self._items: dict[tuple, tuple[list[ScoredIndicator], Summary]] = {}
-        self._limit = limit
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, compute: Callable[[], tuple[list[ScoredIndicator], Summary]]
-            ) -> tuple[list[ScoredIndicator], Summary]:
-        with self._lock:
-            found = self._items.get(key)
-        if found is None:
-            found = compute()
-            with self._lock:
-                if len(self._items) >= self._limit:
-                    self._items.clear()
-                self._items[key] = found
-        return found
-
-
-_scored_rounds = _Memo()
+#: A round's scores per (year, import, round, stored results): every status question asks for the same few
+#: until a manager records a new result, which is a new key.
+_scored_rounds: Memo[tuple, tuple[list[ScoredIndicator], Summary]] = Memo(64)
 
 
 def score_with(indicator: Indicator, months: int, result: Decimal | None) -> float | None:
