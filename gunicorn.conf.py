@@ -20,7 +20,11 @@ forwarded_allow_ips = "*"
 preload_app = True
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bot-metrics-"))
+#: Worker metrics are shared through files (prometheus_client's multiprocess mode): a folder of our own
+#: unless one is configured, removed when the server stops.
+_own_metrics_dir = "" if os.environ.get("PROMETHEUS_MULTIPROC_DIR") else tempfile.mkdtemp(prefix="bot-metrics-")
+if _own_metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir
 os.environ["BOT_DEFER_WORKERS"] = "1"  # started per worker in post_worker_init, after the fork
 
 
@@ -42,3 +46,10 @@ def pre_fork(server, worker):  # type: ignore[no-untyped-def]
     import gc
 
     gc.freeze()
+
+
+def on_exit(server):  # type: ignore[no-untyped-def]
+    if _own_metrics_dir:
+        import shutil
+
+        shutil.rmtree(_own_metrics_dir, ignore_errors=True)
