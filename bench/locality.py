@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import shutil
 import tempfile
@@ -28,7 +27,8 @@ from typing import Any
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 from bench.fake_line import FakeLineServer  # noqa: E402
-from bench.run import SECRET, TOKEN, message_text, questions, sign, user_id  # noqa: E402
+from bench.phases import in_process_app  # noqa: E402
+from bench.run import questions, signed_body  # noqa: E402
 
 STEPS = ("webhook", "answer", "send")
 
@@ -37,24 +37,11 @@ class Rig:
     """The app on a fresh SQLite file, its engine without background threads, and signed bodies to post."""
 
     def __init__(self, events: int, workdir: Path, line_url: str, tag: str) -> None:
-        os.environ.update({"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-                           "LINE_API_BASE_URL": line_url, "DATABASE_URL": f"sqlite:///{workdir}/{tag}.sqlite3",
-                           "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING")})
-        from bot import create_app
-
-        self.app = create_app(start_workers=False)
+        self.app = in_process_app(line_url, workdir / f"{tag}.sqlite3")
         self.engine = self.app.config["BOT_ENGINE"]
         self.client = self.app.test_client()
         texts = questions()
-        self.bodies: list[tuple[bytes, str]] = []
-        for i in range(events):
-            event = {"type": "message", "mode": "active", "timestamp": 1_700_000_000_000 + i,
-                     "webhookEventId": f"01{tag.upper()}{i:010d}", "deliveryContext": {"isRedelivery": False},
-                     "replyToken": f"{tag}-{i}", "source": {"type": "user", "userId": user_id(i)},
-                     "message": {"type": "text", "id": str(i + 1), "quoteToken": "q",
-                                 "text": message_text(texts, i)}}
-            body = json.dumps({"destination": "U0", "events": [event]}, ensure_ascii=False).encode()
-            self.bodies.append((body, sign(body)))
+        self.bodies = [signed_body(tag, i, texts, 1_700_000_000_000) for i in range(events)]
         gc.freeze()  # as gunicorn.conf.py does after preloading
 
     def webhook(self, first: int, last: int) -> None:

@@ -13,7 +13,6 @@ commits, never corrupt the file) to size the fsync share of a commit.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -28,7 +27,7 @@ from typing import Any
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 from bench.fake_line import FakeLineServer  # noqa: E402
-from bench.run import SECRET, TOKEN, message_text, questions, sign, user_id  # noqa: E402
+from bench.run import SECRET, TOKEN, questions, signed_body  # noqa: E402
 
 WEBHOOK, CLAIM, PROCESS, HANDLERS, PROFILE = ("1 webhook (verify, parse, store)", "2 peek (read only)",
                                                "3 claim + answer + commit", "  of which handlers",
@@ -72,17 +71,23 @@ class Clock:
             self.began = None
 
 
+def in_process_app(line_url: str, db_path: Path) -> Any:
+    """The bot's Flask app in this process, on a fresh SQLite file, without background threads (the caller
+    drives the engine), talking to the fake LINE API at ``line_url``."""
+    os.environ.update({"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+                       "LINE_API_BASE_URL": line_url, "DATABASE_URL": f"sqlite:///{db_path}",
+                       "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING")})
+    from bot import create_app
+
+    return create_app(start_workers=False)
+
+
 def run(events: int, synchronous: str | None, latency_ms: float = 0.0) -> dict[str, Any]:
     from sqlalchemy import event
 
     fake = FakeLineServer(latency_ms=latency_ms).start()
     workdir = Path(tempfile.mkdtemp(prefix="bot-phases-"))
-    os.environ.update({"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-                       "LINE_API_BASE_URL": fake.base_url, "DATABASE_URL": f"sqlite:///{workdir}/bot.sqlite3",
-                       "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING")})
-    from bot import create_app
-
-    app = create_app(start_workers=False)
+    app = in_process_app(fake.base_url, workdir / "bot.sqlite3")
     engine = app.config["BOT_ENGINE"]
     clock = Clock()
     if synchronous:
@@ -103,13 +108,9 @@ def run(events: int, synchronous: str | None, latency_ms: float = 0.0) -> dict[s
     client = app.test_client()
     try:
         for i in range(events):
-            ev = {"type": "message", "mode": "active", "timestamp": 1_700_000_000_000 + i,
-                  "webhookEventId": f"01PHASE{i:019d}", "deliveryContext": {"isRedelivery": False},
-                  "replyToken": f"main-{i}", "source": {"type": "user", "userId": user_id(i)},
-                  "message": {"type": "text", "id": str(i + 1), "quoteToken": "q", "text": message_text(texts, i)}}
-            body = json.dumps({"destination": "U0", "events": [ev]}, ensure_ascii=False).encode()
+            body, signature = signed_body("main", i, texts, 1_700_000_000_000)
             with clock.timed(WEBHOOK):
-                assert client.post("/callback", data=body, headers={"X-Line-Signature": sign(body)}).status_code == 200
+                assert client.post("/callback", data=body, headers={"X-Line-Signature": signature}).status_code == 200
             with clock.timed(CLAIM):
                 assert engine.next_event_id() is not None
             with clock.timed(PROCESS):

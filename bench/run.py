@@ -101,23 +101,30 @@ def user_id(i: int) -> str:
     return "U" + hashlib.md5(f"staff-{i % USERS}".encode()).hexdigest()  # noqa: S324 (an id, not security)
 
 
+def signed_body(phase: str, i: int, texts: list[str], base_ms: int) -> tuple[bytes, str]:
+    """The i-th webhook of a phase: one text event with its own ``webhookEventId`` (26 characters, like LINE's
+    ULIDs) and ``replyToken`` (``<phase>-<n>``: the fake LINE API tells the phases apart by it), and its
+    ``X-Line-Signature``."""
+    event = {
+        "type": "message", "mode": "active", "timestamp": base_ms + i,
+        "webhookEventId": f"01{phase.upper()}{i:0{24 - len(phase)}d}",
+        "deliveryContext": {"isRedelivery": False}, "replyToken": f"{phase}-{i:08d}",
+        "source": {"type": "user", "userId": user_id(i)},
+        "message": {"type": "text", "id": f"{i + 1:018d}", "quoteToken": f"qt-{phase}-{i}",
+                    "text": message_text(texts, i)},
+    }
+    body = json.dumps({"destination": "U" + "0" * 32, "events": [event]}, ensure_ascii=False,
+                      separators=(",", ":")).encode()
+    return body, sign(body)
+
+
 def write_bodies(path: Path, phase: str, count: int, texts: list[str]) -> None:
-    """One signed webhook per line (``signature<TAB>body``), each with one text event that has its own
-    ``webhookEventId`` and ``replyToken`` (``<phase>-<n>``: the fake LINE API tells the phases apart by it)."""
+    """One signed webhook per line (``signature<TAB>body``), see :func:`signed_body`."""
     base_ms = int(time.time() * 1000)
     with path.open("w", encoding="utf-8") as out:
         for i in range(count):
-            eid = f"01{phase.upper()}{i:020d}"[:26]
-            event = {
-                "type": "message", "mode": "active", "timestamp": base_ms + i, "webhookEventId": eid,
-                "deliveryContext": {"isRedelivery": False}, "replyToken": f"{phase}-{i:08d}",
-                "source": {"type": "user", "userId": user_id(i)},
-                "message": {"type": "text", "id": f"{i + 1:018d}", "quoteToken": f"qt-{phase}-{i}",
-                            "text": message_text(texts, i)},
-            }
-            body = json.dumps({"destination": "U" + "0" * 32, "events": [event]}, ensure_ascii=False,
-                              separators=(",", ":")).encode()
-            out.write(f"{sign(body)}\t{body.decode()}\n")
+            body, signature = signed_body(phase, i, texts, base_ms)
+            out.write(f"{signature}\t{body.decode()}\n")
 
 
 # ----------------------------------------------------------------------------------------------
