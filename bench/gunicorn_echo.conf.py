@@ -6,9 +6,15 @@ worker class, threads, timeouts, preload…) but none of its server hooks, which
 """
 
 import runpy
+import shutil
 import types
 from pathlib import Path
 
 _settings = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
 globals().update({name: value for name, value in _settings.items()
                   if not name.startswith("_") and not callable(value) and not isinstance(value, types.ModuleType)})
+
+# The bot's answering workers (``BOT_ANSWER_PROCESSES``) count in ``workers``, so the echo gets as many workers
+# in all; it has no use for the folder where the bot's workers find each other.
+if _settings.get("_own_run_dir"):
+    shutil.rmtree(_settings["_own_run_dir"], ignore_errors=True)

@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
 from linebot.v3.exceptions import InvalidSignatureError  # noqa: F401  (documented error type)
@@ -18,7 +19,6 @@ from linebot.v3.messaging import (
     ApiClient,
     ApiException,
     Configuration,
-    MessagingApi,
 )
 from linebot.v3.webhook import SignatureValidator
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -225,13 +225,16 @@ def _printable(text: str) -> str:
 
 
 class LineSender:
-    """Talks to the Messaging API through the SDK's client, with a timeout on every call."""
+    """Talks to the Messaging API through the SDK's HTTP client, with a timeout on every call."""
 
     def __init__(self, settings: Settings) -> None:
         config = Configuration(host=settings.line_api_base_url, access_token=settings.line_channel_access_token)
         self.client = ApiClient(config)
-        self.api = MessagingApi(self.client)
         self.timeout = settings.line_api_timeout
+        self.base_url = settings.line_api_base_url
+        #: What ``ApiClient.call_api`` would send: its default headers (User-Agent) and the bearer token.
+        self.headers = {**self.client.default_headers, "Accept": "application/json",
+                        "Authorization": f"Bearer {settings.line_channel_access_token}"}
 
     def send(self, row: Outbox, reply: Reply) -> None:
         messages = render(reply)
@@ -239,10 +242,10 @@ class LineSender:
             return
         try:
             if row.kind == "reply":
-                self._post(REPLY_PATH, {"replyToken": row.reply_token, "messages": messages})
+                self._request("POST", REPLY_PATH, {"replyToken": row.reply_token, "messages": messages})
             else:
                 headers = {"X-Line-Retry-Key": row.retry_key} if row.retry_key else {}
-                self._post(PUSH_PATH, {"to": row.to, "messages": messages}, headers)
+                self._request("POST", PUSH_PATH, {"to": row.to, "messages": messages}, headers)
         except ApiException as exc:
             if row.kind == "push" and exc.status == 409:
                 return  # LINE already accepted a push with this retry key
@@ -250,22 +253,33 @@ class LineSender:
                 raise PermanentSendError(f"LINE answered {exc.status}: {(exc.body or '')[:300]}") from exc
             raise
 
-    def _post(self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-        """POST a JSON body through the SDK's HTTP client (its auth, pool and errors, as ``MessagingApi``
-        does it) without the pydantic round trip; LINE's answer (sent message ids) is not needed."""
-        self.client.call_api(
-            path, "POST", header_params={"Accept": "application/json", "Content-Type": "application/json",
-                                         **(headers or {})},
-            body=body, response_types_map={}, auth_settings=["Bearer"], _return_http_data_only=True,
-            _request_timeout=self.timeout,
-        )
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None) -> bytes:
+        """One call through the SDK's HTTP client (``RESTClientObject``: its urllib3 pool, timeout, and
+        ``ApiException`` for an error status), as ``MessagingApi`` makes it, but without ``call_api``'s
+        walk over the body and headers and without the pydantic models: on a reply that walk cost a
+        sixth of the send. The bodies are plain JSON in the shapes of LINE's OpenAPI spec, and the
+        tests' fake LINE API parses each one with the SDK's own models."""
+        all_headers = {**self.headers, **(headers or {})}
+        if body is not None:
+            all_headers["Content-Type"] = "application/json"
+        try:
+            response = self.client.rest_client.request(method, self.base_url + path, headers=all_headers,
+                                                       body=body, _request_timeout=self.timeout)
+        except ApiException as exc:
+            if isinstance(exc.body, bytes):
+                exc.body = exc.body.decode("utf-8", "replace")
+            raise
+        return response.data
 
     def display_name(self, user_id: str) -> str | None:
         try:
-            return self.api.get_profile(user_id, _request_timeout=self.timeout).display_name
+            data = self._request("GET", f"/v2/bot/profile/{quote(user_id, safe='')}")
+            name = json.loads(data).get("displayName")
         except Exception as exc:  # a profile is nice to have, never worth failing an answer
             log.info("profile lookup failed: %s", type(exc).__name__)
             return None
+        return name if isinstance(name, str) else None
 
 
 # ----------------------------------------------------------------------------------------------

@@ -42,6 +42,14 @@ class Settings:
     events_per_transaction: int = 16
     #: Run the in-process workers (off for a web process when a separate ``worker:`` runs).
     run_workers: bool = True
+    #: gunicorn workers that answer instead of serving HTTP (``gunicorn.conf.py``); 0: every web worker
+    #: answers in background threads of its own.
+    answer_processes: int = 1
+    #: A folder on this machine where the web and answering processes find each other's UNIX sockets: web
+    #: processes wake the answering ones (``core/wake.py``), which hand them replies to send
+    #: (``core/relay.py``). "": none (answering processes then look for work once a second and send
+    #: their replies themselves). Set by ``gunicorn.conf.py``.
+    run_dir: str = ""
     #: Local chat page at "/" and "/chat". On by default only without LINE credentials.
     chat_page: bool = True
     chat_page_password: str = ""
@@ -86,6 +94,8 @@ class Settings:
             "sender_threads": max(1, int(env.get("BOT_SENDER_THREADS", "4") or 4)),
             "events_per_transaction": max(1, int(env.get("BOT_EVENTS_PER_TRANSACTION", "16") or 16)),
             "run_workers": _flag(env.get("BOT_RUN_WORKERS"), True),
+            "answer_processes": max(0, int(env.get("BOT_ANSWER_PROCESSES", "1") or 0)),
+            "run_dir": env.get("BOT_RUN_DIR", ""),
             "rate_limit_per_minute": int(env.get("BOT_RATE_LIMIT_PER_MINUTE", "30") or 30),
             # With LINE credentials the chat page is off unless enabled explicitly with a password.
             "chat_page": _flag(env.get("CHAT_PAGE_ENABLED"), not has_line)

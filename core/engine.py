@@ -7,6 +7,7 @@ events reach it through the inbox so that they are stored before LINE is acknowl
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -26,7 +27,9 @@ from core.dispatch import SORRY, Context, Dispatcher
 from core.group_commit import GroupCommit
 from core.messages import Reply, Request, reply_from_dict, reply_to_dict
 from core.observability import ERRORS, RATE_LIMITED, REPLIES, log_event
+from core.relay import ReplyInbox, ReplyRelay, send_socket_path
 from core.statements import Statements
+from core.wake import WakeSocket
 from db.models import Conversation, InboundEvent, Outbox, User, utcnow
 from db.session import make_engine, make_session_factory, transaction
 
@@ -131,8 +134,17 @@ class Engine:
         self._senders: ThreadPoolExecutor | None = None
         self._in_flight = threading.BoundedSemaphore(MAX_SENDS_WAITING)
         self._wake = threading.Event()
+        #: How other processes on this machine wake the answering ones (``core/wake.py``).
+        self.wake_sockets = [WakeSocket(path) for path in wake_paths(settings)]
+        self._listening: WakeSocket | None = None
+        #: In an answering process: hands replies to the web workers to send (``core/relay.py``).
+        self.relay: ReplyRelay | None = None
+        #: In a web worker: takes replies from the answering processes.
+        self._reply_inbox: ReplyInbox | None = None
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        #: Seconds an idle worker sleeps before looking for work it was not woken for (another machine's).
+        self.idle_poll = 1.0
 
     def readonly(self):  # type: ignore[no-untyped-def]
         return self.read_db.connect()
@@ -502,7 +514,22 @@ class Engine:
 
     # ----- workers ------------------------------------------------------------------------
     def wake(self) -> None:
+        """New work: wake this process's answering threads, or, in a process without them (a web worker
+        when answering runs in processes of its own), the answering processes."""
         self._wake.set()
+        if self._listening is not None:
+            self._listening.send()  # this process's workers may be waiting on their socket
+        elif not self._threads:
+            for wake_socket in self.wake_sockets:
+                wake_socket.send()
+
+    def _sleep(self, timeout: float) -> None:
+        """Idle until woken (by this process, or through the wake socket) or ``timeout`` passes."""
+        if self._listening is None or self._wake.is_set():
+            self._wake.wait(timeout)
+        else:
+            self._listening.wait(timeout)
+        self._wake.clear()
 
     def work_once(self, chores_every: float = 0.0) -> bool:
         """Answer a batch of events and send their replies; when none is due, do the chores (retry a
@@ -512,7 +539,7 @@ class Engine:
         if self._batch_full or self.next_event_id() is not None:
             replies = self.process_next()
             if replies is not None:
-                for row in replies:
+                for row in self.relay.hand_over(replies) if self.relay is not None else replies:
                     self._send(row)
                 return True
         if time.monotonic() - self._last_chores < chores_every:
@@ -548,6 +575,12 @@ class Engine:
 
         self._senders.submit(send)
 
+    def _deliver_logged(self, row: Outgoing) -> None:
+        try:
+            self.deliver(row)
+        except Exception:
+            log.exception("sending outbox %s failed; it is retried after its lease", row.id)
+
     def _purge_if_due(self) -> None:
         """Drop answered events and sent messages older than ``RETENTION`` (about once an hour):
         the redelivery window of LINE is far shorter, and the rate limit looks back one minute."""
@@ -580,27 +613,49 @@ class Engine:
                 log.exception("worker error")
                 busy = False
             if not busy:
-                self._wake.wait(1.0)
-                self._wake.clear()
+                self._sleep(self.idle_poll)
 
-    def start_workers(self) -> None:
+    def start_workers(self, slot: int = 0) -> None:
         """Background threads that turn stored events into replies (and pick up what a previous
-        process left behind), and the threads that send the replies."""
+        process left behind), and the threads that send the replies. With wake sockets configured,
+        this process listens on the ``slot``-th, so that web processes can wake it."""
         if self._threads:
             return
         self._stop.clear()
+        if self.wake_sockets:
+            self._listening = self.wake_sockets[slot % len(self.wake_sockets)]
+            self._listening.listen()
+            self.relay = ReplyRelay(self.settings.run_dir)
         self._senders = ThreadPoolExecutor(self.settings.sender_threads, thread_name_prefix="bot-sender")
         for i in range(self.settings.worker_threads):
             t = threading.Thread(target=self._worker_loop, name=f"bot-worker-{i}", daemon=True)
             t.start()
             self._threads.append(t)
 
+    def start_sending_for_answerers(self) -> None:
+        """In a web worker, when answering runs in processes of its own: send the replies they hand over."""
+        if self._reply_inbox is not None or not self.settings.run_dir:
+            return
+        self._reply_inbox = ReplyInbox(send_socket_path(self.settings.run_dir, os.getpid()),
+                                       deliver=lambda rows: [self._deliver_logged(row) for row in rows],
+                                       idle=self.flush_sent)
+        self._reply_inbox.start()
+
     def stop_workers(self) -> None:
+        if self._reply_inbox is not None:
+            self._reply_inbox.stop()
+            self._reply_inbox = None
         self._stop.set()
-        self._wake.set()
+        self.wake()
         for t in self._threads:
             t.join(timeout=self.settings.line_api_timeout + 5)
         self._threads.clear()
+        if self._listening is not None:
+            self._listening.close()
+            self._listening = None
+        if self.relay is not None:
+            self.relay.close()
+            self.relay = None
         if self._senders is not None:
             self._senders.shutdown(wait=True)  # sends in flight finish first
             self._senders = None
@@ -608,6 +663,13 @@ class Engine:
             self.flush_sent()
         except OperationalError:
             log.warning("could not record sent messages; they will be retried and refused by LINE as duplicates")
+
+
+def wake_paths(settings: Settings) -> list[str]:
+    """One wake socket per answering process, in the run folder."""
+    if not settings.run_dir:
+        return []
+    return [os.path.join(settings.run_dir, f"wake-{i}.sock") for i in range(max(1, settings.answer_processes))]
 
 
 def event_key(event: dict) -> str:

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import time
+from functools import lru_cache
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import multiprocess as prom_multiprocess
@@ -31,8 +32,13 @@ ACK_LATENCY = Histogram("bot_webhook_ack_seconds", "Time to acknowledge a webhoo
 
 def user_hash(user_id: str) -> str:
     """A stable pseudonym for logs (never the LINE user id itself)."""
-    salt = os.environ.get("LOG_USER_SALT", "nso-bot")
-    return hashlib.sha256(f"{salt}:{user_id}".encode()).hexdigest()[:12] if user_id else ""
+    return _pseudonym(os.environ.get("LOG_USER_SALT", "nso-bot"), user_id) if user_id else ""
+
+
+@lru_cache(maxsize=8192)
+def _pseudonym(salt: str, user_id: str) -> str:
+    """Cached: the same people write again and again, and a hash per logged event is measurable."""
+    return hashlib.sha256(f"{salt}:{user_id}".encode()).hexdigest()[:12]
 
 
 def log_event(*, event_id: str, event_type: str, user_id: str, handler: str, latency_s: float, outcome: str) -> None:

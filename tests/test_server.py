@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -136,3 +138,59 @@ def test_sigkill_right_after_acknowledging_confirmations_loses_and_doubles_nothi
         assert {n: float(results[n]) for n in new} == {n: float(v) for n, v in new.items()}
     finally:
         second.stop()
+
+
+def test_a_killed_answering_worker_is_replaced_and_takes_its_role_back(fake_line):
+    """gunicorn.conf.py: one worker answers (no HTTP), the others store and acknowledge and send its replies.
+    SIGKILL the answering worker: gunicorn starts a new worker, which finds the role free and answers."""
+    run_dir = tempfile.mkdtemp(prefix="run", dir="/tmp")  # short: UNIX socket paths have room for 107 bytes
+    lock = Path(run_dir, "answering-0.lock")
+    db_dir = tempfile.mkdtemp(prefix="db")
+    server = Server({"DATABASE_URL": f"sqlite:///{db_dir}/roles.sqlite3", "LINE_CHANNEL_SECRET": SECRET,
+                     "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_API_BASE_URL": fake_line.base_url,
+                     "BOT_RUN_DIR": run_dir})
+
+    def answering_pid() -> int:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            text = lock.read_text() if lock.exists() else ""
+            if text.strip():
+                return int(text)
+            time.sleep(0.1)
+        raise TimeoutError("no worker took the answering role")
+
+    def ask(first: int) -> None:
+        events = [text_event(f"หมวด {n}", f"U{n:032d}") for n in range(first, first + 3)]
+        raw = body_of(*events)
+        req = urllib.request.Request(server.url + "/callback", data=raw,
+                                     headers={"Content-Type": "application/json", "X-Line-Signature": sign(raw)})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            assert r.status == 200
+        tokens = {e["replyToken"] for e in events}
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not tokens <= {r["replyToken"] for r in fake_line.replies()}:
+            time.sleep(0.1)
+        assert tokens <= {r["replyToken"] for r in fake_line.replies()}
+
+    try:
+        server.start()
+        first = answering_pid()
+        children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(children.read_text().split()) < 3:
+            time.sleep(0.1)
+        workers = children.read_text().split()
+        assert str(first) in workers and len(workers) == 3  # two web workers and the answering one
+        ask(1)
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and answering_pid() == first:
+            time.sleep(0.1)
+        assert answering_pid() != first
+        ask(4)
+        assert len(fake_line.replies()) == 6  # each answered once
+    finally:
+        server.stop()
+        shutil.rmtree(db_dir, ignore_errors=True)
+    assert not Path(run_dir).exists() or not list(Path(run_dir).glob("*.sock"))
+    shutil.rmtree(run_dir, ignore_errors=True)
