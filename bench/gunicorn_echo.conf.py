@@ -18,3 +18,6 @@ globals().update({name: value for name, value in _settings.items()
 # in all; it has no use for the folder where the bot's workers find each other.
 if _settings.get("_own_run_dir"):
     shutil.rmtree(_settings["_own_run_dir"], ignore_errors=True)
+import os as _os
+if _os.environ.get("BENCH_ECHO_WORKERS"):
+    workers = int(_os.environ["BENCH_ECHO_WORKERS"])

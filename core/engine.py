@@ -129,7 +129,8 @@ class Engine:
         #: The hot statements, built once (``core/statements.py``).
         self.sql = Statements.build(self.db.dialect.name, settings.events_per_transaction)
         self._inbox: GroupCommit[dict] = GroupCommit(self._store_rows)
-        self._batch_full = False
+        #: Claim without peeking first: set after a batch that found work and after a wake-up.
+        self._work_likely = False
         self._last_chores = 0.0
         self._senders: ThreadPoolExecutor | None = None
         self._in_flight = threading.BoundedSemaphore(MAX_SENDS_WAITING)
@@ -259,7 +260,7 @@ class Engine:
         try:
             with transaction(self.sessions) as session:
                 rows = session.execute(self.sql.claim, {"now": now}).all()
-                self._batch_full = len(rows) >= self.settings.events_per_transaction
+                self._work_likely = bool(rows)
                 if not rows:
                     return None
                 flushed = self._record_sent(session)
@@ -526,17 +527,19 @@ class Engine:
     def _sleep(self, timeout: float) -> None:
         """Idle until woken (by this process, or through the wake socket) or ``timeout`` passes."""
         if self._listening is None or self._wake.is_set():
-            self._wake.wait(timeout)
+            woken = self._wake.wait(timeout)
         else:
-            self._listening.wait(timeout)
+            woken = self._listening.wait(timeout)
         self._wake.clear()
+        self._work_likely = self._work_likely or woken
 
     def work_once(self, chores_every: float = 0.0) -> bool:
         """Answer a batch of events and send their replies; when none is due, do the chores (retry a
         message, record sent marks, purge, look up LINE names), at most every ``chores_every`` seconds.
         False when idle."""
-        # After a full batch more is likely waiting: claim again without peeking first.
-        if self._batch_full or self.next_event_id() is not None:
+        # After a batch, or when woken, work is likely waiting: claim at once. The peek (a read that does not
+        # take SQLite's write lock) is for the once-a-second look an idle worker takes on its own.
+        if self._work_likely or self.next_event_id() is not None:
             replies = self.process_next()
             if replies is not None:
                 for row in self.relay.hand_over(replies) if self.relay is not None else replies:
