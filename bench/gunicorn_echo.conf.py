@@ -5,6 +5,7 @@ worker class, threads, timeouts, preload…) but none of its server hooks, which
 ``gunicorn -c bench/gunicorn_echo.conf.py 'bench.echo_app:app'``
 """
 
+import os
 import runpy
 import shutil
 import types
@@ -15,9 +16,10 @@ globals().update({name: value for name, value in _settings.items()
                   if not name.startswith("_") and not callable(value) and not isinstance(value, types.ModuleType)})
 
 # The bot's answering workers (``BOT_ANSWER_PROCESSES``) count in ``workers``, so the echo gets as many workers
-# in all; it has no use for the folder where the bot's workers find each other.
+# in all, unless the benchmark asks for another number (``BENCH_ECHO_WORKERS``: it also measures the echo with
+# only the web workers' number, which can be faster on two cores). The echo has no use for the folder where
+# the bot's workers find each other.
+if os.environ.get("BENCH_ECHO_WORKERS"):
+    workers = int(os.environ["BENCH_ECHO_WORKERS"])
 if _settings.get("_own_run_dir"):
     shutil.rmtree(_settings["_own_run_dir"], ignore_errors=True)
-import os as _os
-if _os.environ.get("BENCH_ECHO_WORKERS"):
-    workers = int(_os.environ["BENCH_ECHO_WORKERS"])

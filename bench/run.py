@@ -48,6 +48,10 @@ MAX_RATE = 2000
 #: echo's rate stays far below it, so no event is refused by the rate limit.
 USERS = 2000
 
+#: The bot's gunicorn workers: web workers, and the workers that answer (gunicorn.conf.py).
+WEB_WORKERS = int(os.environ.get("WEB_CONCURRENCY", "2"))
+ANSWERING_WORKERS = max(0, int(os.environ.get("BOT_ANSWER_PROCESSES", "1") or 0))
+
 #: Targets (issue #5).
 TARGET_RATIO = 0.8
 TARGET_P99_MS = 100.0
@@ -199,12 +203,12 @@ class Processes:
 
 
 def start_server(procs: Processes, name: str, app: str, config: str, workdir: Path, line_url: str,
-                 database_url: str = "") -> Server:
+                 database_url: str = "", extra_env: dict[str, str] | None = None) -> Server:
     """``gunicorn -c gunicorn.conf.py APP`` from the repository root, as the Procfile's ``web:`` line, on a free
     port and a fresh SQLite file (or ``database_url``, which must be an empty database); waits for ``/healthz``."""
     port = free_port()
     db_path = workdir / f"{name}.sqlite3"
-    metrics_dir = workdir / f"{name}-metrics"
+    metrics_dir = workdir / f"{name.replace(' ', '-')}-metrics"
     metrics_dir.mkdir()
     env = {
         **os.environ,
@@ -215,6 +219,7 @@ def start_server(procs: Processes, name: str, app: str, config: str, workdir: Pa
         "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
         "LINE_API_BASE_URL": line_url,
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        **(extra_env or {}),
     }
     log_path = workdir / f"{name}.log"
     cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", config, app]
@@ -397,11 +402,11 @@ def wait_for_replies(fake: FakeLineServer, prefix: str, expected: int, cap_s: fl
 
 def measure(procs: Processes, fake: FakeLineServer, workdir: Path, name: str, app: str, config: str, warm: Path,
             main: Path, seconds: float, warmup: float, drain_cap: float, on_load: Any = None,
-            database_url: str = "") -> Result:
+            database_url: str = "", extra_env: dict[str, str] | None = None) -> Result:
     """Start one server, warm it up, load it, wait for the replies to drain, stop it."""
     print(f"\n== {name}: gunicorn -c {config} '{app}'", flush=True)
     started = time.monotonic()
-    server = start_server(procs, name, app, config, workdir, fake.base_url, database_url)
+    server = start_server(procs, name, app, config, workdir, fake.base_url, database_url, extra_env)
     print(f"   ready in {time.monotonic() - started:.1f} s, workers {server.worker_pids()}", flush=True)
     result = Result(name, app)
     profiles_before = fake.recorder.profiles
@@ -610,7 +615,7 @@ def interrupts_as_exceptions() -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=20.0, help="load duration per server (default 20)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="load duration per server (default 15)")
     parser.add_argument("--warmup", type=float, default=3.0, help="warm-up duration per server (default 3)")
     parser.add_argument("--drain-cap", type=float, default=25.0, help="longest wait for replies after the load")
     parser.add_argument("--line-latency-ms", type=float, default=0.0,
@@ -663,13 +668,22 @@ def main(argv: list[str] | None = None) -> int:
             # both; the table shows the round with the median ratio, and every round is listed under it.
             rounds = 1 if args.database_url else max(1, args.rounds)
             pairs: list[tuple[Result, Result]] = []
+            echoes: list[list[Result]] = []
             for i in range(rounds):
                 folder = workdir / f"round{i + 1}"
                 folder.mkdir()
-                base = measure(procs, fake, folder, "echo baseline", "bench.echo_app:app",
-                               "bench/gunicorn_echo.conf.py", **common)
+                bases = [measure(procs, fake, folder, "echo baseline", "bench.echo_app:app",
+                                 "bench/gunicorn_echo.conf.py", **common)]
+                if ANSWERING_WORKERS:
+                    # The same gunicorn settings give the echo the bot's answering workers too; with only the
+                    # web workers it may be faster (two cores), and the bot is held to the faster echo.
+                    bases.append(measure(procs, fake, folder, f"echo baseline, {WEB_WORKERS} workers",
+                                         "bench.echo_app:app", "bench/gunicorn_echo.conf.py", **common,
+                                         extra_env={"BENCH_ECHO_WORKERS": str(WEB_WORKERS)}))
                 bot = measure(procs, fake, folder, "bot", "bot:create_app()", args.bot_config, **common, **bot_db)
-                pairs.append((bot, base))
+                pairs.append((bot, max(bases, key=lambda r: r.answer_rate)))
+                echoes.append(bases)
+            in_order = list(pairs)
             pairs.sort(key=lambda pair: pair[0].answer_rate / max(pair[1].answer_rate, 1e-9))
             bot, base = pairs[len(pairs) // 2]
     except KeyboardInterrupt:
@@ -682,10 +696,15 @@ def main(argv: list[str] | None = None) -> int:
 
     text = table(bot, base)
     extra = notes(bot, base, args.seconds)
+    if ANSWERING_WORKERS:
+        extra.append(f"- echo baseline, answered events/s with {WEB_WORKERS + ANSWERING_WORKERS} workers (the bot's "
+                     f"gunicorn settings) / with {WEB_WORKERS}, per round: "
+                     + "; ".join(" / ".join(f"{e.answer_rate:.0f}" for e in bases) for bases in echoes)
+                     + "; each round's ratio is to the faster")
     if len(pairs) > 1:
-        extra.append("- rounds (answered events/s, bot vs echo, each pair measured back to back): " + "; ".join(
+        extra.append("- rounds (answered events/s, bot vs echo, measured back to back): " + "; ".join(
             f"{b.answer_rate:.0f} vs {e.answer_rate:.0f} ({b.answer_rate / max(e.answer_rate, 1e-9):.2f}×, "
-            f"p99 {b.p99_ms:.0f} ms)" for b, e in pairs) + "; the table shows the median round")
+            f"p99 {b.p99_ms:.0f} ms)" for b, e in in_order) + "; the table shows the median round")
     print("\n" + text + "\n\n" + "\n".join(extra))
     stamp = time.strftime("%Y-%m-%d %H:%M %Z")
     args.results.write_text(

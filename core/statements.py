@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, TextClause, bindparam, insert, select, text, update
+from sqlalchemy import Table, TextClause, bindparam, func, insert, select, text, update
 
 from db.models import Conversation, InboundEvent, Outbox, User
 
@@ -42,6 +42,8 @@ class Statements:
     conversations: Any
     #: ``:ids``, ``:since``, ``:before`` → (user, event id, received) of messages and taps.
     recent: Any
+    #: How many messages and taps each of ``:ids`` sent since ``:since`` (before event ``:before``).
+    recent_counts: Any
     #: executemany of outbox rows → their ids, in the order given.
     add_outbox: Any
     #: executemany ``:event_id``, ``:finished``, ``:handler_name``.
@@ -58,6 +60,8 @@ class Statements:
         events = InboundEvent.__table__
         outbox = Outbox.__table__
         ids = bindparam("ids", expanding=True)
+        recent = (events.c.source_user_id.in_(ids), events.c.received_at > bindparam("since"),
+                  events.c.id < bindparam("before"), events.c.event_type.in_(("message", "postback")))
         return cls(
             peek=select(events.c.id).where(_due()).order_by(events.c.id).limit(1),
             claim=_for_update(
@@ -66,9 +70,9 @@ class Statements:
                 dialect),
             users=select(User).where(User.line_user_id.in_(ids)),
             conversations=select(Conversation).where(Conversation.line_user_id.in_(ids)),
-            recent=select(events.c.source_user_id, events.c.id, events.c.received_at).where(
-                events.c.source_user_id.in_(ids), events.c.received_at > bindparam("since"),
-                events.c.id < bindparam("before"), events.c.event_type.in_(("message", "postback"))),
+            recent=select(events.c.source_user_id, events.c.id, events.c.received_at).where(*recent),
+            recent_counts=select(events.c.source_user_id, func.count()).where(*recent)
+            .group_by(events.c.source_user_id),
             add_outbox=insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True),
             mark_done=update(events).where(events.c.id == bindparam("event_id")).values(
                 status="done", done_at=bindparam("finished"), handler=bindparam("handler_name")),
