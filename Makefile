@@ -31,7 +31,7 @@ chat: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
-# Load benchmark of the webhook against an echo baseline (README § Benchmark); about 4 minutes.
+# Load benchmark of the webhook against an echo baseline (README § Benchmark); about 3.5 minutes.
 # `make bench PROFILE=1` profiles the bot with py-spy instead; BENCH_ARGS passes options to bench/run.py.
 bench: $(BIN)/.installed
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && { apt-get install -y -q wrk >/dev/null 2>&1 \

@@ -1,6 +1,8 @@
 """``flask --app bot work``: a process that only turns stored events into replies (the Procfile's
 optional ``worker:`` type). Web processes then run with ``BOT_RUN_WORKERS=0``; several machines can
-run both, as they share work only through the database."""
+run both, as they share work only through the database. On one machine, give the web and worker
+processes the same ``BOT_RUN_DIR``: the web processes then wake this one through its socket at once
+instead of it looking once a second."""
 
 from __future__ import annotations
 
