@@ -575,15 +575,19 @@ class Engine:
 
         def send() -> None:
             try:
-                self.deliver(row)
-            except Exception:
-                log.exception("sending outbox %s failed; it is retried after its lease", row.id)
+                self._deliver_logged(row)
             finally:
                 self._in_flight.release()
 
         self._senders.submit(send)
 
+    def _deliver_all(self, rows: list[Outgoing]) -> None:
+        """The replies an answering process handed over, one after another (a web worker's reply inbox)."""
+        for row in rows:
+            self._deliver_logged(row)
+
     def _deliver_logged(self, row: Outgoing) -> None:
+        """Deliver in a background thread: a failure is logged, and the message is sent again after its lease."""
         try:
             self.deliver(row)
         except Exception:
@@ -645,8 +649,7 @@ class Engine:
         if self._reply_inbox is not None or not self.settings.run_dir:
             return
         self._reply_inbox = ReplyInbox(send_socket_path(self.settings.run_dir, os.getpid()),
-                                       deliver=lambda rows: [self._deliver_logged(row) for row in rows],
-                                       idle=self.flush_sent)
+                                       deliver=self._deliver_all, idle=self.flush_sent)
         self._reply_inbox.start()
 
     def stop_workers(self) -> None:
