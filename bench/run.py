@@ -288,6 +288,12 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def machine_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, from /proc/stat (idle and iowait are not busy)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(values) - values[3] - values[4], sum(values)
+
+
 class RssSampler:
     """Peak VmRSS of each worker, sampled every ``interval`` seconds while the load runs."""
 
@@ -420,8 +426,18 @@ def measure(procs: Processes, fake: FakeLineServer, workdir: Path, name: str, ap
         with RssSampler(server) as sampler:
             workers = server.worker_pids()
             cpu_before = cpu_seconds(workers)
+            each_before, machine_before, load_started = [cpu_seconds([p]) for p in workers], machine_jiffies(), \
+                time.monotonic()
             profiler = on_load(server) if on_load else None
             summary, ended = run_wrk(procs, server.url, main, seconds, workdir / f"{name}.json")
+            # Where the CPU went during the load: a worker near one core is bound by its GIL, a machine near 100%
+            # by the cores; neither means waiting (locks, the network).
+            elapsed = max(time.monotonic() - load_started, 1e-9)
+            busy, total = (a - b for a, b in zip(machine_jiffies(), machine_before, strict=True))
+            result.details["machine_busy"] = busy / total if total else 0.0
+            result.details["worker_cores"] = sorted(
+                ((cpu_seconds([p]) - before) / elapsed for p, before in zip(workers, each_before, strict=True)),
+                reverse=True)
             result.duration_s = summary["duration_us"] / 1e6
             first = ended - result.duration_s
             result.acked = summary["requests"] - summary["non2xx"]
@@ -537,6 +553,11 @@ def notes(bot: Result, base: Result, seconds: float) -> list[str]:
             problems.append("not every acknowledged event was answered before the drain cap")
         if problems:
             out.append(f"- {r.name}: " + "; ".join(problems))
+    for r in (bot, base):
+        if "worker_cores" in r.details:
+            cores = " / ".join(f"{c:.2f}" for c in r.details["worker_cores"])
+            out.append(f"- {r.name}, during the load: machine {r.details['machine_busy']:.0%} busy; "
+                       f"worker CPU in cores {cores}")
     details = bot.details
     if "events" in details:
         out.append(f"- bot outcomes (load events): events {details.get('events')}, handlers {details.get('handlers')}, "
