@@ -71,7 +71,7 @@ class ReplyRelay:
 
     def hand_over(self, rows: list[Outgoing]) -> list[Outgoing]:
         """Give ``rows`` to the web workers; returns those no web worker took (send them yourself)."""
-        targets = self._current_targets()
+        targets = list(self._current_targets())  # a copy: a web worker found gone is dropped from the list
         if not rows or not targets:
             return rows
         self._turn += 1

@@ -128,6 +128,26 @@ def test_replies_nobody_takes_come_back_to_the_answering_process(run_dir: str):
         relay.close()
 
 
+def test_a_web_worker_found_gone_does_not_drop_the_next_ones_share(run_dir: str):
+    """The dead worker's socket sorts first; the live worker after it must still get its share."""
+    received: list[Outgoing] = []
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    dead.bind(send_socket_path(run_dir, 100))
+    dead.close()
+    live = ReplyInbox(send_socket_path(run_dir, 200), received.extend, idle=lambda: None)
+    live.start()
+    relay = ReplyRelay(run_dir)
+    try:
+        rows = [_row(i) for i in range(6)]
+        left = relay.hand_over(rows)
+        assert left and len(left) < len(rows)  # the dead worker's share came back
+        assert _wait_until(lambda: len(received) == len(rows) - len(left), timeout=5)
+        assert sorted(left + received, key=lambda r: r.id) == rows  # every reply either came back or arrived
+    finally:
+        relay.close()
+        live.stop()
+
+
 def test_a_reply_too_big_for_a_datagram_is_sent_by_the_answering_process(run_dir: str):
     inbox = ReplyInbox(send_socket_path(run_dir, 101), lambda rows: None, idle=lambda: None)
     inbox.start()
