@@ -16,11 +16,16 @@ none at all (a separate ``worker:`` process answers).
 
 import fcntl
 import os
+import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # gunicorn reads this file before the app's path
+from core.config import Settings  # noqa: E402  (the bot's own reading of BOT_RUN_WORKERS, BOT_ANSWER_PROCESSES)
+
+_settings = Settings.from_env()
 _web_workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-_run_workers = os.environ.get("BOT_RUN_WORKERS", "1").strip().lower() not in {"0", "false", "no", "off"}
-_answer_processes = max(0, int(os.environ.get("BOT_ANSWER_PROCESSES", "1") or 0)) if _run_workers else 0
+_run_workers = _settings.run_workers
+_answer_processes = _settings.answer_processes if _run_workers else 0
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = _web_workers + _answer_processes

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.fake_line import FakeLineServer
+from core.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -50,7 +51,8 @@ USERS = 2000
 
 #: The bot's gunicorn workers: web workers, and the workers that answer (gunicorn.conf.py).
 WEB_WORKERS = int(os.environ.get("WEB_CONCURRENCY", "2"))
-ANSWERING_WORKERS = max(0, int(os.environ.get("BOT_ANSWER_PROCESSES", "1") or 0))
+_BOT_SETTINGS = Settings.from_env()
+ANSWERING_WORKERS = _BOT_SETTINGS.answer_processes if _BOT_SETTINGS.run_workers else 0
 
 #: Targets (issue #5).
 TARGET_RATIO = 0.8

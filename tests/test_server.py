@@ -100,8 +100,9 @@ def test_sigkill_right_after_acknowledging_confirmations_loses_and_doubles_nothi
     from tests.line_fake import postback_event
 
     db = f"sqlite:///{tmp_path}/kill.sqlite3"
+    run_dir = tempfile.mkdtemp(prefix="run", dir="/tmp")  # a SIGKILLed gunicorn cannot remove its own
     env = {"DATABASE_URL": db, "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-           "LINE_API_BASE_URL": fake_line.base_url, "BOT_ADMIN_IDS": "U" + "a" * 32}
+           "LINE_API_BASE_URL": fake_line.base_url, "BOT_ADMIN_IDS": "U" + "a" * 32, "BOT_RUN_DIR": run_dir}
     manager = "U" + "a" * 32
     # Results as in the source: indicators 1, 2, 4, 6 at 3, indicator 3 at 2,028,405, indicator 5 at 7.
     current = {1: "3", 2: "3", 3: "2028405", 4: "3", 5: "7", 6: "3"}
@@ -138,6 +139,7 @@ def test_sigkill_right_after_acknowledging_confirmations_loses_and_doubles_nothi
         assert {n: float(results[n]) for n in new} == {n: float(v) for n, v in new.items()}
     finally:
         second.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def test_a_killed_answering_worker_is_replaced_and_takes_its_role_back(fake_line):
