@@ -290,6 +290,47 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def histogram_totals(url: str) -> dict[str, float]:
+    """The ``_sum`` and ``_count`` of the bot's histograms from its ``/metrics`` (empty for the echo, which has
+    none): read before and after the load, they give the load's mean answering batch and answer latency."""
+    try:
+        with urllib.request.urlopen(f"{url}/metrics", timeout=5) as resp:
+            text = resp.read().decode("utf-8")
+    except OSError:
+        return {}
+    totals: dict[str, float] = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name.split("{")[0].endswith(("_sum", "_count")):
+            with contextlib.suppress(ValueError):
+                totals[name] = float(value)
+    return totals
+
+
+def mean_between(before: dict[str, float], after: dict[str, float], histogram: str) -> float | None:
+    count = after.get(f"{histogram}_count", 0.0) - before.get(f"{histogram}_count", 0.0)
+    if count <= 0:
+        return None
+    return (after.get(f"{histogram}_sum", 0.0) - before.get(f"{histogram}_sum", 0.0)) / count
+
+
+def write_lock_shares(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, tuple]:
+    """Per process role: the share of the time SQLite's write lock was held, and the mean wait and hold per
+    transaction (ms). Shares near 100% in all mean the one lock limits the rate, not the cores."""
+    out: dict[str, tuple] = {}
+    for role in ("web", "answering", "process"):
+        label = f'{{role="{role}"}}'
+        held = after.get(f"bot_sqlite_write_lock_hold_seconds_sum{label}", 0.0) \
+            - before.get(f"bot_sqlite_write_lock_hold_seconds_sum{label}", 0.0)
+        count = after.get(f"bot_sqlite_write_lock_hold_seconds_count{label}", 0.0) \
+            - before.get(f"bot_sqlite_write_lock_hold_seconds_count{label}", 0.0)
+        waited = after.get(f"bot_sqlite_write_lock_wait_seconds_sum{label}", 0.0) \
+            - before.get(f"bot_sqlite_write_lock_wait_seconds_sum{label}", 0.0)
+        if count > 0:
+            out[role] = (held / max(seconds, 1e-9), 1000 * waited / count, 1000 * held / count, count / seconds)
+    return out
+
+
 def machine_jiffies() -> tuple[int, int]:
     """(busy, total) CPU time of the whole machine so far, from /proc/stat (idle and iowait are not busy)."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -430,6 +471,7 @@ def measure(procs: Processes, fake: FakeLineServer, workdir: Path, name: str, ap
             cpu_before = cpu_seconds(workers)
             each_before, machine_before, load_started = [cpu_seconds([p]) for p in workers], machine_jiffies(), \
                 time.monotonic()
+            histograms_before = histogram_totals(server.url)
             profiler = on_load(server) if on_load else None
             summary, ended = run_wrk(procs, server.url, main, seconds, workdir / f"{name}.json")
             # Where the CPU went during the load: a worker near one core is bound by its GIL, a machine near 100%
@@ -445,6 +487,12 @@ def measure(procs: Processes, fake: FakeLineServer, workdir: Path, name: str, ap
             result.acked = summary["requests"] - summary["non2xx"]
             print(f"   load: {result.acked} acknowledged in {result.duration_s:.1f} s; waiting for replies", flush=True)
             result.drained = wait_for_replies(fake, "main", result.acked, cap_s=drain_cap)
+            histograms_after = histogram_totals(server.url)
+            result.details["batch_mean"] = mean_between(histograms_before, histograms_after, "bot_answer_batch_events")
+            result.details["answer_latency_mean"] = mean_between(histograms_before, histograms_after,
+                                                                 "bot_event_latency_seconds")
+            result.details["write_lock"] = write_lock_shares(histograms_before, histograms_after,
+                                                             time.monotonic() - load_started)
             result.cpu_s = cpu_seconds(workers) - cpu_before
             if profiler is not None:
                 profiler()
@@ -561,6 +609,13 @@ def notes(bot: Result, base: Result, seconds: float) -> list[str]:
             out.append(f"- {r.name}, during the load: machine {r.details['machine_busy']:.0%} busy; "
                        f"worker CPU in cores {cores}")
     details = bot.details
+    if details.get("batch_mean") is not None and details.get("answer_latency_mean") is not None:
+        out.append(f"- bot answering: {details['batch_mean']:.1f} events per transaction on average; from receipt to "
+                   f"answer committed {details['answer_latency_mean'] * 1000:.0f} ms on average")
+    if details.get("write_lock"):
+        out.append("- SQLite's write lock during the load and drain, by process role: " + "; ".join(
+            f"{role} held it {share:.0%} of the time ({rate:.0f} transactions/s, waiting {wait:.1f} ms and holding "
+            f"{hold:.1f} ms each)" for role, (share, wait, hold, rate) in details["write_lock"].items()))
     if "events" in details:
         out.append(f"- bot outcomes (load events): events {details.get('events')}, handlers {details.get('handlers')}, "
                    f"reply outbox {details.get('outbox')}, profile look-ups {details.get('profiles')}")

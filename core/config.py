@@ -40,6 +40,10 @@ class Settings:
     sender_threads: int = 4
     #: Events a worker answers per transaction: more answers per second, a little later acknowledgements.
     events_per_transaction: int = 16
+    #: Seconds an answering worker waits, once woken, for more events to arrive before it claims them, so
+    #: that under load one transaction answers many events instead of one (its statements and commit cost
+    #: about as much as the handlers); a reply leaves this much later. 0: claim at once.
+    answer_gather: float = 0.01
     #: Run the in-process workers (off for a web process when a separate ``worker:`` runs).
     run_workers: bool = True
     #: gunicorn workers that answer instead of serving HTTP (``gunicorn.conf.py``); 0: every web worker
@@ -93,6 +97,7 @@ class Settings:
             "worker_threads": max(1, int(env.get("BOT_WORKER_THREADS", "1") or 1)),
             "sender_threads": max(1, int(env.get("BOT_SENDER_THREADS", "4") or 4)),
             "events_per_transaction": max(1, int(env.get("BOT_EVENTS_PER_TRANSACTION", "16") or 16)),
+            "answer_gather": max(0.0, float(env.get("BOT_ANSWER_GATHER_MS", "10") or 0)) / 1000,
             "run_workers": _flag(env.get("BOT_RUN_WORKERS"), True),
             "answer_processes": max(0, int(env.get("BOT_ANSWER_PROCESSES", "1") or 0)),
             "run_dir": env.get("BOT_RUN_DIR", ""),

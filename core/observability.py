@@ -25,7 +25,18 @@ UNANSWERED = Counter("bot_unanswered_questions_total", "Questions the knowledge 
 RATE_LIMITED = Counter("bot_rate_limited_total", "Messages refused by the per-user rate limit")
 WEBHOOK_REQUESTS = Counter("bot_webhook_requests_total", "Webhook HTTP requests", ["status"])
 LATENCY = Histogram("bot_event_latency_seconds", "From webhook receipt to the event's answer being committed",
-                    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60))
+                    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60))
+#: SQLite has one write lock for every process; how long each transaction queued for it and held it, by the
+#: role of the process (``PROCESS_ROLE``), tells whether that lock is what limits the event rate.
+WRITE_LOCK_WAIT = Histogram("bot_sqlite_write_lock_wait_seconds", "Time a transaction queued for SQLite's write lock",
+                            ["role"], buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1))
+WRITE_LOCK_HOLD = Histogram("bot_sqlite_write_lock_hold_seconds", "Time a transaction held SQLite's write lock",
+                            ["role"], buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1))
+#: What this process does: "web" (serves HTTP), "answering" (answers stored events), or "process" (both, or
+#: a command). Set when its workers start.
+PROCESS_ROLE = {"name": "process"}
+ANSWER_BATCH = Histogram("bot_answer_batch_events", "Events answered per transaction (more: cheaper per event)",
+                         buckets=(1, 2, 4, 8, 16, 32, 64))
 ACK_LATENCY = Histogram("bot_webhook_ack_seconds", "Time to acknowledge a webhook request",
                         buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2))
 

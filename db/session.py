@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import PROJECT_ROOT
+from core.observability import PROCESS_ROLE, WRITE_LOCK_HOLD, WRITE_LOCK_WAIT
 
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "bot.sqlite3"
 
@@ -78,13 +80,17 @@ def _queue_for_writes(info: dict, lock_path: str) -> None:
     fd = info.get("writelock_fd")
     if fd is None:
         fd = info["writelock_fd"] = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    queued = time.perf_counter()
     fcntl.flock(fd, fcntl.LOCK_EX)
-    info["writelock_held"] = True
+    info["writelock_held"] = taken = time.perf_counter()
+    WRITE_LOCK_WAIT.labels(PROCESS_ROLE["name"]).observe(taken - queued)
 
 
 def _leave_write_queue(info: dict) -> None:
-    if info.pop("writelock_held", False):
+    taken = info.pop("writelock_held", None)
+    if taken is not None:
         fcntl.flock(info["writelock_fd"], fcntl.LOCK_UN)
+        WRITE_LOCK_HOLD.labels(PROCESS_ROLE["name"]).observe(time.perf_counter() - taken)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from bot import create_app
@@ -163,9 +164,9 @@ def test_a_reply_too_big_for_a_datagram_is_sent_by_the_answering_process(run_dir
 # ----- a web worker and an answering worker on one database --------------------------------
 
 
-def _pair(db_url: str, fake_line: FakeLine, run_dir: str) -> tuple[Any, Any]:
+def _pair(db_url: str, fake_line: FakeLine, run_dir: str, **overrides: Any) -> tuple[Any, Any]:
     """A web worker's app and an answering worker's app, as gunicorn.conf.py sets them up."""
-    settings_ = make_settings(db_url, fake_line, run_dir=run_dir, answer_processes=1)
+    settings_ = make_settings(db_url, fake_line, run_dir=run_dir, answer_processes=1, **overrides)
     web = create_app(settings_, start_workers=False)
     answering = create_app(settings_, start_workers=False)
     return web, answering
@@ -246,3 +247,56 @@ def test_replies_a_web_worker_took_and_never_sent_are_sent_after_their_lease(sql
         answering_engine.dispose()
         web_engine.dispose()
     assert _outbox_statuses(web_engine) == ["sent"] * len(events)
+
+
+def _batches() -> tuple[float, float]:
+    """(transactions, events) the answering workers of this process have recorded so far."""
+    return (REGISTRY.get_sample_value("bot_answer_batch_events_count") or 0.0,
+            REGISTRY.get_sample_value("bot_answer_batch_events_sum") or 0.0)
+
+
+@pytest.mark.parametrize("gather", [1.5, 0.0])
+def test_a_woken_answering_worker_gathers_the_events_of_several_requests_into_one_transaction(
+        sqlite_url: str, fake_line: FakeLine, run_dir: str, gather: float):
+    """Five webhook requests, one after another: with a gathering window the worker, woken by the first,
+    answers all five in one transaction; claiming at once, it answers the first alone."""
+    web, answering = _pair(sqlite_url, fake_line, run_dir, answer_gather=gather)
+    web_engine, answering_engine = web.config["BOT_ENGINE"], answering.config["BOT_ENGINE"]
+    answering_engine.idle_poll = 60.0
+    answering_engine.start_workers(slot=0)
+    try:
+        assert _wait_until(lambda: Path(run_dir, "wake-0.sock").exists())
+        before = _batches()
+        events = [text_event(f"หมวด {n}", f"U{n:032d}") for n in range(1, 6)]
+        for event in events:
+            _post(web, event)
+            time.sleep(0.05)  # the requests arrive apart, as LINE's do
+        fake_line.wait_for_replies(len(events), timeout=20)
+        transactions, answered = (after - was for after, was in zip(_batches(), before, strict=True))
+        assert answered == len(events)
+        assert transactions == 1 if gather else transactions > 1
+    finally:
+        answering_engine.stop_workers()
+        web_engine.dispose()
+        answering_engine.dispose()
+
+
+def test_sqlite_write_lock_waits_and_holds_are_measured_by_process_role(sqlite_url: str, fake_line: FakeLine,
+                                                                       run_dir: str):
+    from core.observability import PROCESS_ROLE
+
+    web, _answering = _pair(sqlite_url, fake_line, run_dir)
+    engine = web.config["BOT_ENGINE"]
+    role = PROCESS_ROLE["name"]
+
+    def held() -> float:
+        return REGISTRY.get_sample_value("bot_sqlite_write_lock_hold_seconds_count", {"role": role}) or 0.0
+
+    try:
+        before = held()
+        _post(web, text_event("หมวด 1", "U" + "1" * 32))
+        engine.drain()
+        assert held() >= before + 2  # the webhook's group commit and the answering transaction
+        assert (REGISTRY.get_sample_value("bot_sqlite_write_lock_wait_seconds_count", {"role": role}) or 0) >= 2
+    finally:
+        engine.dispose()
