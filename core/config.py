@@ -41,8 +41,8 @@ class Settings:
     #: Events a worker answers per transaction: more answers per second, a little later acknowledgements.
     events_per_transaction: int = 16
     #: Seconds an answering worker waits, once woken, for more events to arrive before it claims them, so
-    #: that under load one transaction answers many events instead of one (its statements and commit cost
-    #: about as much as the handlers); a reply leaves this much later. 0: claim at once.
+    #: that one transaction answers more events (``Engine._gather``); a reply leaves this much later.
+    #: 0: claim at once.
     answer_gather: float = 0.01
     #: Run the in-process workers (off for a web process when a separate ``worker:`` runs).
     run_workers: bool = True

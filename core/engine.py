@@ -545,9 +545,10 @@ class Engine:
         self._work_likely = self._work_likely or woken
 
     def _gather(self) -> None:
-        """Let events gather for ``answer_gather`` seconds before claiming them. Without it, a worker that
-        keeps up is woken for each webhook request and answers one event per transaction: in a load test
-        its batches averaged 1.04 events, each paying for a whole transaction's statements. The wake-ups
+        """Let events gather for ``answer_gather`` seconds before claiming them, so that a worker that keeps up
+        answers several per transaction instead of waking for each webhook request (in ``make bench``: 14
+        events per transaction on average against 10.5 without; a transaction's fixed statements and its
+        turn at SQLite's write lock are shared by more events). The wake-ups
         that arrive meanwhile are taken now: they were sent after their events were committed, so the
         claim that follows sees those events."""
         if self.settings.answer_gather <= 0 or self._stop.wait(self.settings.answer_gather):

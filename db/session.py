@@ -82,15 +82,20 @@ def _queue_for_writes(info: dict, lock_path: str) -> None:
         fd = info["writelock_fd"] = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     queued = time.perf_counter()
     fcntl.flock(fd, fcntl.LOCK_EX)
-    info["writelock_held"] = taken = time.perf_counter()
-    WRITE_LOCK_WAIT.labels(PROCESS_ROLE["name"]).observe(taken - queued)
+    info["writelock_held"] = (queued, time.perf_counter())
 
 
 def _leave_write_queue(info: dict) -> None:
-    taken = info.pop("writelock_held", None)
-    if taken is not None:
+    """Release the lock, then record how long it was waited for and held (metrics after the release, so that
+    measuring the lock does not lengthen it)."""
+    times = info.pop("writelock_held", None)
+    if times is not None:
         fcntl.flock(info["writelock_fd"], fcntl.LOCK_UN)
-        WRITE_LOCK_HOLD.labels(PROCESS_ROLE["name"]).observe(time.perf_counter() - taken)
+        released = time.perf_counter()
+        queued, taken = times
+        role = PROCESS_ROLE["name"]
+        WRITE_LOCK_WAIT.labels(role).observe(taken - queued)
+        WRITE_LOCK_HOLD.labels(role).observe(released - taken)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
