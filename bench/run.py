@@ -307,11 +307,13 @@ def histogram_totals(url: str) -> dict[str, float]:
     return totals
 
 
+def _grown(before: dict[str, float], after: dict[str, float], series: str) -> float:
+    return after.get(series, 0.0) - before.get(series, 0.0)
+
+
 def mean_between(before: dict[str, float], after: dict[str, float], histogram: str) -> float | None:
-    count = after.get(f"{histogram}_count", 0.0) - before.get(f"{histogram}_count", 0.0)
-    if count <= 0:
-        return None
-    return (after.get(f"{histogram}_sum", 0.0) - before.get(f"{histogram}_sum", 0.0)) / count
+    count = _grown(before, after, f"{histogram}_count")
+    return _grown(before, after, f"{histogram}_sum") / count if count > 0 else None
 
 
 def write_lock_shares(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, tuple]:
@@ -320,12 +322,9 @@ def write_lock_shares(before: dict[str, float], after: dict[str, float], seconds
     out: dict[str, tuple] = {}
     for role in ("web", "answering", "process"):
         label = f'{{role="{role}"}}'
-        held = after.get(f"bot_sqlite_write_lock_hold_seconds_sum{label}", 0.0) \
-            - before.get(f"bot_sqlite_write_lock_hold_seconds_sum{label}", 0.0)
-        count = after.get(f"bot_sqlite_write_lock_hold_seconds_count{label}", 0.0) \
-            - before.get(f"bot_sqlite_write_lock_hold_seconds_count{label}", 0.0)
-        waited = after.get(f"bot_sqlite_write_lock_wait_seconds_sum{label}", 0.0) \
-            - before.get(f"bot_sqlite_write_lock_wait_seconds_sum{label}", 0.0)
+        held = _grown(before, after, f"bot_sqlite_write_lock_hold_seconds_sum{label}")
+        count = _grown(before, after, f"bot_sqlite_write_lock_hold_seconds_count{label}")
+        waited = _grown(before, after, f"bot_sqlite_write_lock_wait_seconds_sum{label}")
         if count > 0:
             out[role] = (held / max(seconds, 1e-9), 1000 * waited / count, 1000 * held / count, count / seconds)
     return out
