@@ -36,6 +36,7 @@ def build_engine(settings: Settings) -> Engine:
     ensure_seeded(engine.sessions, settings.knowledge_dir / "indicators")
     from db import activity_store
     activity_store.ensure_seeded(engine.sessions, settings.knowledge_dir / "activities")  # the integrity plan
+    engine.move_waiting_events()
     if settings.line_enabled:
         from channels.line import LineSender, event_to_request
 

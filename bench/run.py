@@ -35,6 +35,7 @@ from typing import Any
 
 from bench.fake_line import FakeLineServer
 from core.config import Settings
+from db.session import inbox_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -317,16 +318,19 @@ def mean_between(before: dict[str, float], after: dict[str, float], histogram: s
 
 
 def write_lock_shares(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, tuple]:
-    """Per process role: the share of the time SQLite's write lock was held, and the mean wait and hold per
-    transaction (ms). Shares near 100% in all mean the one lock limits the rate, not the cores."""
+    """Per SQLite file and process role ("inbox, web"): the share of the time the file's write lock was held,
+    and the mean wait and hold per transaction (ms). Shares of one file near 100% in all mean its lock limits the
+    rate, not the cores."""
     out: dict[str, tuple] = {}
-    for role in ("web", "answering", "process"):
-        label = f'{{role="{role}"}}'
-        held = _grown(before, after, f"bot_sqlite_write_lock_hold_seconds_sum{label}")
-        count = _grown(before, after, f"bot_sqlite_write_lock_hold_seconds_count{label}")
-        waited = _grown(before, after, f"bot_sqlite_write_lock_wait_seconds_sum{label}")
-        if count > 0:
-            out[role] = (held / max(seconds, 1e-9), 1000 * waited / count, 1000 * held / count, count / seconds)
+    for database in ("main", "inbox"):
+        for role in ("web", "answering", "process"):
+            label = f'{{role="{role}",database="{database}"}}'
+            held = _grown(before, after, f"bot_sqlite_write_lock_hold_seconds_sum{label}")
+            count = _grown(before, after, f"bot_sqlite_write_lock_hold_seconds_count{label}")
+            waited = _grown(before, after, f"bot_sqlite_write_lock_wait_seconds_sum{label}")
+            if count > 0:
+                out[f"{database}, {role}"] = (held / max(seconds, 1e-9), 1000 * waited / count, 1000 * held / count,
+                                              count / seconds)
     return out
 
 
@@ -519,12 +523,14 @@ def measure(procs: Processes, fake: FakeLineServer, workdir: Path, name: str, ap
 
 def bot_outcomes(db_path: Path) -> dict[str, Any]:
     """What the bot did with the load's events, from its database: proof that it did the real work."""
+    inbox_path = Path(inbox_database_url(f"sqlite:///{db_path}").split("///", 1)[1])
     try:
+        with contextlib.closing(sqlite3.connect(inbox_path)) as inbox:
+            events = dict(inbox.execute("SELECT status, count(*) FROM inbound_events "
+                                        "WHERE webhook_event_id LIKE '01MAIN%' GROUP BY status").fetchall())
+            handlers = dict(inbox.execute("SELECT handler, count(*) FROM inbound_events "
+                                          "WHERE webhook_event_id LIKE '01MAIN%' GROUP BY handler").fetchall())
         with contextlib.closing(sqlite3.connect(db_path)) as db:
-            events = dict(db.execute("SELECT status, count(*) FROM inbound_events "
-                                     "WHERE webhook_event_id LIKE '01MAIN%' GROUP BY status").fetchall())
-            handlers = dict(db.execute("SELECT handler, count(*) FROM inbound_events "
-                                       "WHERE webhook_event_id LIKE '01MAIN%' GROUP BY handler").fetchall())
             outbox = dict(db.execute("SELECT status, count(*) FROM outbox WHERE reply_token LIKE 'main-%' "
                                      "GROUP BY status").fetchall())
     except sqlite3.Error as exc:
@@ -612,7 +618,7 @@ def notes(bot: Result, base: Result, seconds: float) -> list[str]:
         out.append(f"- bot answering: {details['batch_mean']:.1f} events per transaction on average; from receipt to "
                    f"answer committed {details['answer_latency_mean'] * 1000:.0f} ms on average")
     if details.get("write_lock"):
-        out.append("- SQLite's write lock during the load and drain, by process role: " + "; ".join(
+        out.append("- SQLite's write locks during the load and drain, by file and process role: " + "; ".join(
             f"{role} held it {share:.0%} of the time ({rate:.0f} transactions/s, waiting {wait:.1f} ms and holding "
             f"{hold:.1f} ms each)" for role, (share, wait, hold, rate) in details["write_lock"].items()))
     if "events" in details:

@@ -38,6 +38,9 @@ class Context:
     #: The flow whose conversation expired just now (handlers may say so politely).
     expired_flow: str = ""
     pushes: list[Push] = field(default_factory=list)
+    #: People who asked to be forgotten (PDPA): the engine erases their stored LINE events, which may live in
+    #: a database file of their own, as it records the answer.
+    forgotten: list[str] = field(default_factory=list)
 
     def push(self, to: str, reply: Reply) -> None:
         """Queue a message to someone else; it is sent only if the transaction commits."""

@@ -11,13 +11,14 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, inspect, select, update
+from sqlalchemy import Connection, bindparam, delete, inspect, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -30,8 +31,8 @@ from core.observability import ANSWER_BATCH, ERRORS, PROCESS_ROLE, RATE_LIMITED,
 from core.relay import ReplyInbox, ReplyRelay, send_socket_path
 from core.statements import Statements
 from core.wake import WakeSocket
-from db.models import Conversation, InboundEvent, Outbox, User, utcnow
-from db.session import make_engine, make_session_factory, transaction
+from db.models import AnsweredEvent, Conversation, InboundEvent, Outbox, User, utcnow
+from db.session import database_url, inbox_database_url, make_engine, make_session_factory, transaction
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,14 @@ class Engine:
         self.read_db = make_engine(settings.database_url, immediate=False) if self.db.dialect.name == "sqlite" \
             else self.db
         self.sessions = make_session_factory(self.db)
+        inbox_url = inbox_database_url(settings.database_url)
+        #: The webhook's events wait in a SQLite file of their own (``inbox_database_url``): the webhook's
+        #: commits then never queue behind an answering transaction. Answers are recorded in
+        #: ``answered_events`` with their effects, and the inbox is marked after (``_finish_in_inbox``).
+        self.inbox_apart = inbox_url != database_url(settings.database_url)
+        self.inbox_db = make_engine(inbox_url, name="inbox") if self.inbox_apart else self.db
+        self.inbox_read_db = make_engine(inbox_url, immediate=False) if self.inbox_apart else self.read_db
+        self.inbox_sessions = make_session_factory(self.inbox_db)
         self._last_purge: datetime | None = None
         self._sent: list[tuple[int, datetime]] = []
         self._sent_lock = threading.Lock()
@@ -154,9 +163,8 @@ class Engine:
 
     def dispose(self, close: bool = True) -> None:
         """Drop pooled connections (``close=False`` in a forked child: the parent still owns them)."""
-        self.db.dispose(close=close)
-        if self.read_db is not self.db:
-            self.read_db.dispose(close=close)
+        for engine in {self.db, self.read_db, self.inbox_db, self.inbox_read_db}:
+            engine.dispose(close=close)
 
     # ----- answering ---------------------------------------------------------------------
     def load_user(self, session: Session, req: Request, batch: Batch | None = None) -> User | None:
@@ -194,6 +202,11 @@ class Engine:
             with transaction(self.sessions) as session:
                 reply, ctx = self.answer_in(session, req)
                 self._queue_pushes(session, ctx, key_base=req.event_id or uuid.uuid4().hex)
+                if ctx.forgotten and not self.inbox_apart:
+                    session.execute(self.sql.forget_events, {"ids": ctx.forgotten})
+            if ctx.forgotten and self.inbox_apart:
+                with self.inbox_db.begin() as conn:
+                    conn.execute(self.sql.forget_events, {"ids": ctx.forgotten})
         except Exception:  # a handler's bug or a lost database: an apology, never a 500
             ERRORS.labels("answer").inc()
             log.exception("could not answer a direct request")
@@ -230,13 +243,35 @@ class Engine:
 
     def _store_rows(self, rows: list[dict]) -> int:
         """One transaction for the rows of every webhook request in a group (``GroupCommit``)."""
-        with self.db.begin() as conn:
+        with self.inbox_db.begin() as conn:
             return max(conn.execute(self.sql.add_events, rows).rowcount, 0)
+
+    def move_waiting_events(self) -> int:
+        """Events a bot from before the inbox had a file of its own stored in the main one and did not answer:
+        moved to the inbox (at start; the main file's ``inbound_events`` is otherwise unused). Copied first and
+        deleted after, so that a crash in between loses nothing (the copy skips ids the inbox has). Returns how
+        many were moved."""
+        if not self.inbox_apart:
+            return 0
+        table = InboundEvent.__table__
+        with self.readonly() as conn:
+            waiting = [dict(row._mapping) for row in conn.execute(
+                select(*(c for c in table.c if c.name != "id")).where(table.c.status == "pending"))]
+        if not waiting:
+            return 0
+        with self.inbox_db.begin() as conn:
+            conn.execute(self.sql.add_events, waiting)
+        moved = [row["webhook_event_id"] for row in waiting]
+        with self.db.begin() as conn:
+            conn.execute(delete(table).where(table.c.webhook_event_id.in_(moved)))
+        log.info("moved %s waiting events from the main database file to the inbox's", len(waiting))
+        self.wake()
+        return len(waiting)
 
     def next_event_id(self) -> int | None:
         """The oldest event due for processing, read without taking SQLite's write lock."""
         now = self.clock()
-        with self.readonly() as conn:
+        with self.inbox_read_db.connect() as conn:
             return conn.scalar(self.sql.peek, {"now": now})
 
     def process_next(self) -> list[Outgoing] | None:
@@ -259,26 +294,35 @@ class Engine:
         answered: list[tuple[Any, Request | None, Reply | None, str]] = []
         failed: list[int] = []
         outgoing: list[Outgoing] = []
+        mended: list[dict] = []
+        forgotten: list[str] = []
         try:
-            with transaction(self.sessions) as session:
-                rows = session.execute(self.sql.claim, {"now": now}).all()
-                self._work_likely = bool(rows)
-                self._last_batch = len(rows)
-                if not rows:
-                    return None
-                flushed = self._record_sent(session)
-                requests = [self.event_to_request(row.payload) for row in rows]
-                batch = self._prefetch(session, rows, requests)
-                for row, req in zip(rows, requests, strict=True):
-                    outcome = self._process_one(session, row, req, batch, isolate)
-                    if outcome is None:
-                        failed.append(row.id)
-                    else:
-                        answered.append((row, req, *outcome))
-                outgoing = self._write_outcomes(session, answered, now)
+            with transaction(self.sessions) as session, self._inbox_reader(session) as inbox:
+                rows = inbox.execute(self.sql.claim, {"now": now}).all()
+                if self.inbox_apart and rows:
+                    rows, mended = self._skip_answered(session, rows, now)
+                self._work_likely = bool(rows or mended)
+                self._last_batch = len(rows) + len(mended)
+                if rows:
+                    flushed = self._record_sent(session)
+                    requests = [self.event_to_request(row.payload) for row in rows]
+                    batch = self._prefetch(session, inbox, rows, requests)
+                    for row, req in zip(rows, requests, strict=True):
+                        outcome = self._process_one(session, row, req, batch, isolate)
+                        if outcome is None:
+                            failed.append(row.id)
+                        else:
+                            answered.append((row, req, *outcome[:2]))
+                            forgotten.extend(outcome[2])
+                    outgoing = self._write_outcomes(session, answered, now, forgotten)
         except (OperationalError, _RedoWithSavepoints):
             self._unrecord(flushed)
             raise  # the database is away (the worker loop waits and tries again), or a handler failed
+        if self.inbox_apart:
+            self._finish_in_inbox(mended + [{"event_id": row.id, "finished": now, "handler_name": handler[:64]}
+                                            for row, _req, _reply, handler in answered], forgotten)
+        if not rows:
+            return None
         ANSWER_BATCH.observe(len(answered) + len(failed))
         for event_id in failed:
             self._record_failure(event_id)
@@ -288,7 +332,45 @@ class Engine:
                       outcome="answered" if reply is not None else "ignored")
         return outgoing
 
-    def _prefetch(self, session: Session, rows: list[Any], requests: list[Request | None]) -> Batch:
+    @contextmanager
+    def _inbox_reader(self, session: Session) -> Iterator[Session | Connection]:
+        """Where a batch reads its events and the senders' recent messages: the batch's own transaction, or
+        (an inbox apart) a read-only snapshot of the inbox's file, which takes no lock."""
+        if not self.inbox_apart:
+            yield session
+            return
+        with self.inbox_read_db.connect() as conn:
+            yield conn
+
+    def _skip_answered(self, session: Session, rows: list[Any], now: datetime) -> tuple[list[Any], list[dict]]:
+        """Drop the claimed events already answered (``AnsweredEvent``): the process that answered them died
+        before it could mark them in the inbox. Returns the rest, and the marks to mend. Read in the batch's
+        transaction, which holds the main file's write lock, so no other worker is answering them now."""
+        done = dict(session.execute(self.sql.answered, {"ids": [row.webhook_event_id for row in rows]}).all())
+        if not done:
+            return rows, []
+        log.info("%s events were answered before a restart; their inbox marks are mended", len(done))
+        return ([row for row in rows if row.webhook_event_id not in done],
+                [{"event_id": row.id, "finished": now, "handler_name": done[row.webhook_event_id]}
+                 for row in rows if row.webhook_event_id in done])
+
+    def _finish_in_inbox(self, marks: list[dict], forgotten: list[str]) -> None:
+        """Mark a committed batch's events ``done`` in an inbox apart (and erase the events of people who asked
+        to be forgotten). Should this fail (the process dies, the file is locked too long), the events stay
+        pending, and the next claim finds them answered and mends their marks (``_skip_answered``)."""
+        if not marks and not forgotten:
+            return
+        try:
+            with self.inbox_db.begin() as conn:
+                if marks:
+                    conn.execute(self.sql.mark_done, marks)
+                if forgotten:
+                    conn.execute(self.sql.forget_events, {"ids": sorted(set(forgotten))})
+        except OperationalError:
+            log.warning("could not mark %s answered events in the inbox; the next claim mends them", len(marks))
+
+    def _prefetch(self, session: Session, inbox: Session | Connection, rows: list[Any],
+                  requests: list[Request | None]) -> Batch:
         """One query each for the batch's senders: remember new people (their LINE names are looked up
         later, when the worker is idle: an answer never waits for a profile), load them, their open
         conversations and their messages of the last minute."""
@@ -312,15 +394,15 @@ class Engine:
             # reaches the limit there can reach it for an event, so only their messages are read one by one.
             window = {"since": min(row.received_at for row in rows) - timedelta(seconds=60),
                       "before": max(row.id for row in rows)}
-            busy = [user_id for user_id, count in session.execute(self.sql.recent_counts, {"ids": senders, **window})
+            busy = [user_id for user_id, count in inbox.execute(self.sql.recent_counts, {"ids": senders, **window})
                     if count >= limit]
             if busy:
-                for user_id, event_id, at in session.execute(self.sql.recent, {"ids": busy, **window}):
+                for user_id, event_id, at in inbox.execute(self.sql.recent, {"ids": busy, **window}):
                     batch.recent.setdefault(user_id, []).append((event_id, at))
         return batch
 
     def _process_one(self, session: Session, row: Any, req: Request | None, batch: Batch,
-                     isolate: bool) -> tuple[Reply | None, str] | None:
+                     isolate: bool) -> tuple[Reply | None, str, list[str]] | None:
         """One event's handlers inside the batch's transaction. With ``isolate``, in a savepoint of its own:
         None when a handler failed (its changes are rolled back; the others' are kept). Without, a failure
         raises ``_RedoWithSavepoints``. Either way the event's changes are flushed before the next event,
@@ -346,25 +428,26 @@ class Engine:
             return None
 
     def _answer_event(self, session: Session, row: Any, req: Request | None,
-                      batch: Batch) -> tuple[Reply | None, str]:
+                      batch: Batch) -> tuple[Reply | None, str, list[str]]:
+        """The reply (None: nothing to say), the handler's name, and who asked to be forgotten."""
         if req is None:
-            return None, ""
+            return None, "", []
         limit = self.settings.rate_limit_per_minute
         recent = batch.messages_before(row.source_user_id, row.id, row.received_at) if limit > 0 else 0
         if limit > 0 and recent >= limit:
             # Said politely once per minute; later messages in the same minute get no answer.
             RATE_LIMITED.inc()
-            return (Reply.text(RATE_LIMIT_TEXT, handler="rate-limit") if recent == limit else None), "rate-limit"
+            return (Reply.text(RATE_LIMIT_TEXT, handler="rate-limit") if recent == limit else None), "rate-limit", []
         reply, ctx = self.answer_in(session, req, batch)
         if ctx.conversation is not None:
             batch.conversations.append(ctx.conversation)  # the identity map holds objects weakly
         self._queue_pushes(session, ctx, key_base=row.webhook_event_id)
-        return reply, reply.handler
+        return reply, reply.handler, ctx.forgotten
 
     def _write_outcomes(self, session: Session, answered: list[tuple[Any, Request | None, Reply | None, str]],
-                        now: datetime) -> list[Outgoing]:
+                        now: datetime, forgotten: list[str]) -> list[Outgoing]:
         """The batch's replies (leased to this worker, so they are sent right after the commit) and its
-        ``done`` marks, one statement each."""
+        ``done`` marks (an inbox apart: its ``AnsweredEvent`` rows), one statement each."""
         if not answered:
             return []
         outgoing: list[Outgoing] = []
@@ -383,17 +466,27 @@ class Engine:
             ).all()
             for o, outbox_id in zip(outgoing, ids, strict=True):
                 o.id = outbox_id
+        if self.inbox_apart:
+            session.execute(self.sql.add_answered, [
+                {"webhook_event_id": row.webhook_event_id, "handler": handler[:64], "answered_at": now}
+                for row, _, _, handler in answered])
+            return outgoing
         session.execute(
             self.sql.mark_done,
             [{"event_id": row.id, "finished": now, "handler_name": handler[:64]} for row, _, _, handler in answered],
         )
+        if forgotten:
+            session.execute(self.sql.forget_events, {"ids": sorted(set(forgotten))})
         return outgoing
 
     def _record_failure(self, event_id: int) -> None:
-        """A handler error: try again later with backoff; after MAX_ATTEMPTS apologise and stop."""
+        """A handler error: try again later with backoff; after MAX_ATTEMPTS apologise and stop. With an inbox
+        apart, the apology commits first, with the event's ``AnsweredEvent`` row (so that it is said once even if
+        the inbox's ``failed`` mark is then lost), while the inbox's lock is held: the one order in which the bot
+        ever holds both locks, so no two processes can wait for each other."""
         try:
-            with transaction(self.sessions) as session:
-                row = session.get(InboundEvent, event_id)
+            with transaction(self.inbox_sessions) as inbox:
+                row = inbox.get(InboundEvent, event_id)
                 if row is None or row.status != "pending":
                     return
                 row.attempts += 1
@@ -404,10 +497,19 @@ class Engine:
                 row.status, row.done_at, row.error = "failed", now, "handler failed repeatedly"
                 req = self.event_to_request(row.payload)
                 token = str(row.payload.get("replyToken") or "")
-                if token:
-                    session.add(Outbox(kind="reply", reply_token=token[:64], to=req.user_id if req else "",
-                                       payload=reply_to_dict(Reply.text(SORRY, handler="error")),
-                                       not_after=row.received_at + REPLY_TOKEN_TTL))
+                apology = Outbox(kind="reply", reply_token=token[:64], to=req.user_id if req else "",
+                                 payload=reply_to_dict(Reply.text(SORRY, handler="error")),
+                                 not_after=row.received_at + REPLY_TOKEN_TTL) if token else None
+                if not self.inbox_apart:
+                    if apology is not None:
+                        inbox.add(apology)
+                    return
+                with transaction(self.sessions) as session:
+                    if session.get(AnsweredEvent, row.webhook_event_id) is not None:
+                        return
+                    session.add(AnsweredEvent(webhook_event_id=row.webhook_event_id, handler="error", answered_at=now))
+                    if apology is not None:
+                        session.add(apology)
         except OperationalError:
             log.warning("could not record the failure of event %s", event_id)
 
@@ -619,11 +721,14 @@ class Engine:
             return
         self._last_purge = now
         cutoff = now - RETENTION
+        with transaction(self.inbox_sessions) as inbox:
+            inbox.execute(delete(InboundEvent).where(InboundEvent.status.in_(("done", "failed")),
+                                                     InboundEvent.received_at < cutoff))
         with transaction(self.sessions) as session:
-            session.execute(delete(InboundEvent).where(InboundEvent.status.in_(("done", "failed")),
-                                                       InboundEvent.received_at < cutoff))
             session.execute(delete(Outbox).where(Outbox.status.in_(("sent", "expired", "failed", "skipped")),
                                                  Outbox.created_at < cutoff))
+            # Kept as long as the events: an event still pending in the inbox must find its row.
+            session.execute(delete(AnsweredEvent).where(AnsweredEvent.answered_at < cutoff))
 
     def drain(self, timeout: float = 10.0) -> None:
         """Work until nothing is left (tests, CLI)."""

@@ -29,9 +29,9 @@ LATENCY = Histogram("bot_event_latency_seconds", "From webhook receipt to the ev
 #: SQLite has one write lock for every process; how long each transaction queued for it and held it, by the
 #: role of the process (``PROCESS_ROLE``), tells whether that lock is what limits the event rate.
 WRITE_LOCK_WAIT = Histogram("bot_sqlite_write_lock_wait_seconds", "Time a transaction queued for SQLite's write lock",
-                            ["role"], buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1))
+                            ["role", "database"], buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1))
 WRITE_LOCK_HOLD = Histogram("bot_sqlite_write_lock_hold_seconds", "Time a transaction held SQLite's write lock",
-                            ["role"], buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1))
+                            ["role", "database"], buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1))
 #: What this process does: "web" (serves HTTP), "answering" (answers stored events), or "process" (both, or
 #: a command). Set when its workers start.
 PROCESS_ROLE = {"name": "process"}

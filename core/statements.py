@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Table, TextClause, bindparam, func, insert, select, text, update
 
-from db.models import Conversation, InboundEvent, Outbox, User
+from db.models import AnsweredEvent, Conversation, InboundEvent, Outbox, User
 
 
 def _for_update(query: Any, dialect: str) -> Any:
@@ -54,6 +54,12 @@ class Statements:
     add_events: TextClause
     #: executemany of new people (``ON CONFLICT DO NOTHING``).
     add_users: TextClause
+    #: ``:ids`` (webhook event ids) → (id, handler) of those already answered (an inbox of its own).
+    answered: Any
+    #: executemany ``webhook_event_id``, ``handler``, ``answered_at`` (``ON CONFLICT DO NOTHING``).
+    add_answered: TextClause
+    #: ``:ids`` (LINE user ids): their events' sender and content erased (PDPA).
+    forget_events: Any
 
     @classmethod
     def build(cls, dialect: str, batch: int) -> Statements:
@@ -80,6 +86,11 @@ class Statements:
                 status="sent", error="", lease_until=None, sent_at=bindparam("at")),
             add_events=insert_new_only(events, "webhook_event_id"),
             add_users=insert_new_only(User.__table__, "line_user_id"),
+            answered=select(AnsweredEvent.webhook_event_id, AnsweredEvent.handler)
+            .where(AnsweredEvent.webhook_event_id.in_(ids)),
+            add_answered=insert_new_only(AnsweredEvent.__table__, "webhook_event_id"),
+            forget_events=update(events).where(events.c.source_user_id.in_(ids))
+            .values(source_user_id="", payload={"redacted": True}),
         )
 
 

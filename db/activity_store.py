@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.activities import ActivityPlan, Participation
-from db.models import AuditLog, Conversation, InboundEvent, Outbox, Unanswered, User, utcnow
+from db.models import AuditLog, Conversation, Outbox, Unanswered, User, utcnow
 from db.parsed import ParsedCatalogues
 from knowledge.activities import ActivitiesError, Plan, latest_activities_path, load_activities, parse_plan
 
@@ -233,13 +233,13 @@ def withdraw(session: Session, record_id: int, user_key: str, now: datetime) -> 
     return "deleted"
 
 
-def forget_person(session: Session, line_user_id: str, current_event: str = "") -> int:
+def forget_person(session: Session, line_user_id: str) -> int:
     """PDPA erasure: the person's name, LINE id and notes go; their records stay, under a random key, so
     the counts in reports do not change. Returns how many records were anonymised.
 
-    The audit log keeps what happened, under the same random key instead of the LINE id. Inbound events
-    and sent messages hold the LINE id and what was typed, so they are redacted too (the event being
-    answered now keeps only its reply token, which the answer still needs)."""
+    The audit log keeps what happened, under the same random key instead of the LINE id. Sent messages hold
+    the LINE id and what was typed, so they are redacted too. So are the stored LINE events, by the engine
+    as it records the answer (``Context.forgotten``): they may be in a database file of their own."""
     token = ANON_PREFIX + secrets.token_hex(12)
     result = session.execute(update(Participation).where(Participation.user_key == line_user_id)
                              .values(user_key=token, note="", confirm_key=""))
@@ -247,13 +247,6 @@ def forget_person(session: Session, line_user_id: str, current_event: str = "") 
     session.execute(delete(User).where(User.line_user_id == line_user_id))
     session.execute(update(Unanswered).where(Unanswered.line_user_id == line_user_id)
                     .values(line_user_id="", text="", normalized=""))
-    session.execute(update(InboundEvent)
-                    .where(InboundEvent.source_user_id == line_user_id, InboundEvent.webhook_event_id != current_event)
-                    .values(source_user_id="", payload={"redacted": True}))
-    now_answering = session.scalar(select(InboundEvent).where(InboundEvent.webhook_event_id == current_event))
-    if current_event and now_answering is not None:
-        now_answering.source_user_id = ""
-        now_answering.payload = {"redacted": True, "replyToken": (now_answering.payload or {}).get("replyToken", "")}
     session.execute(update(Outbox)
                     .where(Outbox.to == line_user_id, Outbox.status.in_(("sent", "failed", "expired", "skipped")))
                     .values(to="", payload={"redacted": True}))

@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from db.session import database_url
+from db.session import database_url, inbox_database_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -19,9 +19,18 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+def databases(url: str) -> list[str]:
+    """The main database and, on SQLite, the inbox's file (``inbox_database_url``). Both get the same
+    schema, so that one set of migrations describes both; the inbox file uses only ``inbound_events``."""
+    main, inbox = database_url(url), inbox_database_url(url)
+    return [main] if inbox == main else [main, inbox]
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    for each in databases(url):
+        command.upgrade(alembic_config(each), revision)
 
 
 def downgrade(url: str, revision: str) -> None:
-    command.downgrade(alembic_config(url), revision)
+    for each in databases(url):
+        command.downgrade(alembic_config(each), revision)

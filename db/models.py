@@ -101,6 +101,22 @@ class InboundEvent(Base):
     )
 
 
+class AnsweredEvent(Base):
+    """An event whose effects are committed, kept beside those effects when the inbox is a database file of
+    its own (SQLite, ``db/session.py: inbox_database_url``). SQLite commits each file apart, so the inbox's
+    ``done`` mark follows the answer in a second transaction; should the process die between the two, the
+    event is still ``pending`` in the inbox, and this row (committed with the answer) is what stops it from
+    being answered twice. ``handler`` is copied into the inbox when its mark is mended."""
+
+    __tablename__ = "answered_events"
+
+    webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    handler: Mapped[str] = mapped_column(String(64), default="")
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_answered_events_answered_at", "answered_at"),)
+
+
 class Outbox(Base):
     """A message to send to LINE: a reply (with its one-time token) or a push (with a retry key
     LINE uses to drop duplicates). Written in the same transaction as the effects that caused it."""
@@ -165,6 +181,7 @@ class AuditLog(Base):
 
 
 __all__ = [
+    "AnsweredEvent",
     "AuditLog",
     "Base",
     "Conversation",

@@ -30,9 +30,26 @@ def database_url(configured: str) -> str:
     return configured
 
 
-def make_engine(url: str, immediate: bool = True) -> Engine:
+def inbox_database_url(configured: str) -> str:
+    """Where webhook events wait to be answered. On a SQLite file: a file of its own beside it
+    (``bot.sqlite3`` → ``bot.inbox.sqlite3``). SQLite has one write lock per file, and with the events in the
+    main file the webhook's acknowledgements queued behind the answering worker's transactions, which held
+    that lock about half of the time under load (README, "What limits the bot on SQLite"). On PostgreSQL
+    (and in-memory SQLite) the inbox stays in the one database, whose row locks let both proceed."""
+    url = database_url(configured)
+    if not url.startswith("sqlite") or "///" not in url:
+        return url
+    path = url.split("///", 1)[-1]
+    if not path or path == ":memory:" or "?" in path:
+        return url
+    main = Path(path)
+    return url[: -len(path)] + str(main.with_name(f"{main.stem}.inbox{main.suffix or '.sqlite3'}"))
+
+
+def make_engine(url: str, immediate: bool = True, name: str = "main") -> Engine:
     """``immediate`` (SQLite): every transaction takes the write lock at BEGIN, so a claim cannot
-    be raced; a polling engine passes False and reads without blocking writers."""
+    be raced; a polling engine passes False and reads without blocking writers. ``name`` labels the write
+    lock's metrics ("main" or "inbox")."""
     url = database_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -58,7 +75,7 @@ def make_engine(url: str, immediate: bool = True) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
             if lock_path:
-                _queue_for_writes(conn.connection.info, lock_path)
+                _queue_for_writes(conn.connection.info, lock_path, name)
             # Straight to the driver: through exec_driver_sql this one statement cost as much as the rest of
             # an empty transaction, and every answer batch and webhook group commit begins with it.
             conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
@@ -72,7 +89,7 @@ def make_engine(url: str, immediate: bool = True) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=5)
 
 
-def _queue_for_writes(info: dict, lock_path: str) -> None:
+def _queue_for_writes(info: dict, lock_path: str, name: str) -> None:
     """Wait for SQLite's write lock in a kernel queue (``flock``) instead of SQLite's busy handler,
     which sleeps up to 100 ms between tries: under load that sleeping, not the work, made the
     webhook's acknowledgements slow. SQLite's own lock still guards the data; this only orders the
@@ -82,7 +99,7 @@ def _queue_for_writes(info: dict, lock_path: str) -> None:
         fd = info["writelock_fd"] = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     queued = time.perf_counter()
     fcntl.flock(fd, fcntl.LOCK_EX)
-    info["writelock_held"] = (queued, time.perf_counter())
+    info["writelock_held"] = (queued, time.perf_counter(), name)
 
 
 def _leave_write_queue(info: dict) -> None:
@@ -92,10 +109,10 @@ def _leave_write_queue(info: dict) -> None:
     if times is not None:
         fcntl.flock(info["writelock_fd"], fcntl.LOCK_UN)
         released = time.perf_counter()
-        queued, taken = times
+        queued, taken, name = times
         role = PROCESS_ROLE["name"]
-        WRITE_LOCK_WAIT.labels(role).observe(taken - queued)
-        WRITE_LOCK_HOLD.labels(role).observe(released - taken)
+        WRITE_LOCK_WAIT.labels(role, name).observe(taken - queued)
+        WRITE_LOCK_HOLD.labels(role, name).observe(released - taken)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -437,7 +437,8 @@ class ActivitiesHandler:
         if self.flow.step(ctx) != "forget" or self.flow.data(ctx).get("key") != key:
             return Reply.text("ไม่มีคำขอลบข้อมูลที่รออยู่ค่ะ (อาจลบไปแล้ว ยกเลิก หรือเกิน 10 นาที) "
                               "หากต้องการลบ พิมพ์ “ลบข้อมูลของฉัน” อีกครั้งนะคะ")
-        count = store.forget_person(ctx.session, req.user_id, current_event=req.event_id)
+        count = store.forget_person(ctx.session, req.user_id)
+        ctx.forgotten.append(req.user_id)
         ctx.conversation, ctx.user = None, None
         return Reply.text(f"ลบข้อมูลส่วนบุคคลของคุณเรียบร้อยแล้วค่ะ การเข้าร่วมกิจกรรม {count} รายการ "
                           "ยังนับในสถิติแบบไม่ระบุตัวตน ขอบคุณที่ใช้บริการนะคะ 🙏")

@@ -30,7 +30,7 @@ ACTIVITY_BUTTONS = ["Better ADG", "Hall of Fame", "No Gift Policy", "พอเ�
 
 
 def handler_of(bot: Bot, event: dict) -> str:
-    with bot.engine.sessions() as s:
+    with bot.engine.inbox_sessions() as s:
         return s.scalar(select(InboundEvent.handler).where(InboundEvent.webhook_event_id == event["webhookEventId"]))
 
 

@@ -210,7 +210,7 @@ def test_the_web_worker_wakes_the_answering_worker_and_sends_its_replies(db_url:
         assert sorted(r["replyToken"] for r in replies) == sorted(e["replyToken"] for e in events)
         # The web worker records what it sent (within its idle interval), once each.
         assert _wait_until(lambda: _outbox_statuses(web_engine) == ["sent"] * len(events))
-        with web_engine.sessions() as s:
+        with web_engine.inbox_sessions() as s:
             assert set(s.scalars(select(InboundEvent.status))) == {"done"}
     finally:
         web_engine.stop_workers()
@@ -281,22 +281,25 @@ def test_a_woken_answering_worker_gathers_the_events_of_several_requests_into_on
         answering_engine.dispose()
 
 
-def test_sqlite_write_lock_waits_and_holds_are_measured_by_process_role(sqlite_url: str, fake_line: FakeLine,
-                                                                       run_dir: str):
+def test_sqlite_write_lock_waits_and_holds_are_measured_by_process_role_and_file(sqlite_url: str,
+                                                                                fake_line: FakeLine, run_dir: str):
     from core.observability import PROCESS_ROLE
 
     web, _answering = _pair(sqlite_url, fake_line, run_dir)
     engine = web.config["BOT_ENGINE"]
     role = PROCESS_ROLE["name"]
 
-    def held() -> float:
-        return REGISTRY.get_sample_value("bot_sqlite_write_lock_hold_seconds_count", {"role": role}) or 0.0
+    def count(what: str, database: str) -> float:
+        return REGISTRY.get_sample_value(f"bot_sqlite_write_lock_{what}_seconds_count",
+                                         {"role": role, "database": database}) or 0.0
 
     try:
-        before = held()
+        before = {database: count("hold", database) for database in ("main", "inbox")}
         _post(web, text_event("หมวด 1", "U" + "1" * 32))
         engine.drain()
-        assert held() >= before + 2  # the webhook's group commit and the answering transaction
-        assert (REGISTRY.get_sample_value("bot_sqlite_write_lock_wait_seconds_count", {"role": role}) or 0) >= 2
+        # The webhook's group commit and the answered mark in the inbox's file; the answer in the main one.
+        assert count("hold", "inbox") >= before["inbox"] + 2
+        assert count("hold", "main") >= before["main"] + 1
+        assert count("wait", "inbox") >= 2 and count("wait", "main") >= 1
     finally:
         engine.dispose()

@@ -135,7 +135,7 @@ def test_database_outage_mid_traffic(proxied_url, fake_line):
     tokens = [r["replyToken"] for r in replies]
     assert set(tokens) == expected
     assert len(tokens) == len(set(tokens))  # every event answered exactly once
-    with engine.sessions() as s:
+    with engine.inbox_sessions() as s:
         assert s.scalar(sql_select(func.count()).select_from(InboundEvent)) == len(expected)
     assert all(t.is_alive() for t in engine._threads)  # the workers survived the outage
     engine.stop_workers()

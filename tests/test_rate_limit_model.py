@@ -55,9 +55,10 @@ def test_rate_limit_matches_its_plain_rule(sqlite_url: str, fake_line: FakeLine,
             assert app.test_client().post("/callback", data=raw,
                                           headers={"X-Line-Signature": sign(raw)}).status_code == 200
         engine.drain()
-        with engine.sessions() as s:
+        with engine.inbox_sessions() as s:
             rows: dict[str, Any] = {r.webhook_event_id: r for r in s.scalars(
                 select(InboundEvent).where(InboundEvent.webhook_event_id.in_(ids)))}
+        with engine.sessions() as s:
             # Read from the outbox: a polite refusal whose reply token ran out is not sent, but was written.
             polite = {o.reply_token for o in s.scalars(select(Outbox)) if "ถี่เกินไป" in str(o.payload)}
         seen = []

@@ -68,7 +68,7 @@ def test_random_postback_data(sqlite_bot: Bot, data: str, params: dict) -> None:
     event = postback_event(data, f"U{uuid.uuid4().hex}", params=params)
     assert sqlite_bot.post(event).status_code == 200
     sqlite_bot.engine.drain()
-    with sqlite_bot.engine.sessions() as s:
+    with sqlite_bot.engine.inbox_sessions() as s:
         from sqlalchemy import select
 
         from db.models import InboundEvent
