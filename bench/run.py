@@ -324,7 +324,7 @@ def write_lock_shares(before: dict[str, float], after: dict[str, float], seconds
     out: dict[str, tuple] = {}
     for database in ("main", "inbox"):
         for role in ("web", "answering", "process"):
-            label = f'{{role="{role}",database="{database}"}}'
+            label = f'{{database="{database}",role="{role}"}}'
             held = _grown(before, after, f"bot_sqlite_write_lock_hold_seconds_sum{label}")
             count = _grown(before, after, f"bot_sqlite_write_lock_hold_seconds_count{label}")
             waited = _grown(before, after, f"bot_sqlite_write_lock_wait_seconds_sum{label}")

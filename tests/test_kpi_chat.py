@@ -172,3 +172,42 @@ def test_a_new_import_is_what_the_next_question_sees(bot: Bot, tmp_path):
     result = bot.app.test_cli_runner().invoke(args=["kpi", "import", str(changed)])
     assert result.exit_code == 0, result.output
     assert "จำนวนบริการข้อมูลสถิติ (แก้ไขแล้ว)" in bot.say("ตัวชี้วัดที่ 3", STAFF)
+
+
+def test_a_round_view_is_read_once_per_transaction_and_never_older_than_what_it_wrote(bot: Bot):
+    """A batch of status questions shares one reading of the round (``kpi_store._views``); a result recorded in the
+    same transaction is in every view read after it, and the next transaction reads afresh."""
+    from decimal import Decimal
+
+    from sqlalchemy import event
+
+    from db import kpi_store
+    from db.session import transaction
+
+    statements: list[str] = []
+    engine = bot.engine.db
+
+    def seen(_conn, _cursor, sql, *_rest) -> None:  # type: ignore[no-untyped-def]
+        statements.append(sql)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with transaction(bot.engine.sessions) as s:
+            first = kpi_store.round_view(s)
+            assert first is not None
+            read = len(statements)
+            assert kpi_store.round_view(s) is first and len(statements) == read
+            scored = next(i for i in first.scored if i.number in first.results)
+            old = first.results[scored.number].result
+            new = Decimal(old) + Decimal("1.5")
+            assert kpi_store.record_result(s, year=first.catalogue.fiscal_year, months=first.months,
+                                           number=scored.number, expected_old=Decimal(old), new=new,
+                                           actor=MANAGER, actor_name="ผู้ทดสอบ") == "saved"
+            after = kpi_store.round_view(s)
+            assert after is not first and Decimal(after.results[scored.number].result) == new
+        with transaction(bot.engine.sessions) as s:
+            again = kpi_store.round_view(s)
+            assert again is not after and Decimal(again.results[scored.number].result) == new
+            assert kpi_store.round_view(s) is again
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
