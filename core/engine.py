@@ -300,7 +300,7 @@ class Engine:
             with transaction(self.sessions) as session, self._inbox_reader(session) as inbox:
                 rows = inbox.execute(self.sql.claim, {"now": now}).all()
                 if self.inbox_apart and rows:
-                    rows, mended = self._skip_answered(session, rows, now)
+                    rows, mended, forgotten = self._skip_answered(session, rows, now)
                 self._work_likely = bool(rows or mended)
                 self._last_batch = len(rows) + len(mended)
                 if rows:
@@ -342,17 +342,22 @@ class Engine:
         with self.inbox_read_db.connect() as conn:
             yield conn
 
-    def _skip_answered(self, session: Session, rows: list[Any], now: datetime) -> tuple[list[Any], list[dict]]:
+    def _skip_answered(self, session: Session, rows: list[Any],
+                       now: datetime) -> tuple[list[Any], list[dict], list[str]]:
         """Drop the claimed events already answered (``AnsweredEvent``): the process that answered them died
-        before it could mark them in the inbox. Returns the rest, and the marks to mend. Read in the batch's
-        transaction, which holds the main file's write lock, so no other worker is answering them now."""
-        done = dict(session.execute(self.sql.answered, {"ids": [row.webhook_event_id for row in rows]}).all())
+        before it could mark them in the inbox. Returns the rest, the marks to mend, and the people whose erasure
+        the inbox still owes. Read in the batch's transaction, which holds the main file's write lock, so no other
+        worker is answering them now."""
+        done = {event_id: (handler, erased) for event_id, handler, erased in
+                session.execute(self.sql.answered, {"ids": [row.webhook_event_id for row in rows]})}
         if not done:
-            return rows, []
+            return rows, [], []
         log.info("%s events were answered before a restart; their inbox marks are mended", len(done))
+        answered = [row for row in rows if row.webhook_event_id in done]
         return ([row for row in rows if row.webhook_event_id not in done],
-                [{"event_id": row.id, "finished": now, "handler_name": done[row.webhook_event_id]}
-                 for row in rows if row.webhook_event_id in done])
+                [{"event_id": row.id, "finished": now, "handler_name": done[row.webhook_event_id][0]}
+                 for row in answered],
+                [row.source_user_id for row in answered if done[row.webhook_event_id][1] and row.source_user_id])
 
     def _finish_in_inbox(self, marks: list[dict], forgotten: list[str]) -> None:
         """Mark a committed batch's events ``done`` in an inbox apart (and erase the events of people who asked
@@ -467,8 +472,10 @@ class Engine:
             for o, outbox_id in zip(outgoing, ids, strict=True):
                 o.id = outbox_id
         if self.inbox_apart:
+            erased = set(forgotten)
             session.execute(self.sql.add_answered, [
-                {"webhook_event_id": row.webhook_event_id, "handler": handler[:64], "answered_at": now}
+                {"webhook_event_id": row.webhook_event_id, "handler": handler[:64],
+                 "erased_sender": row.source_user_id in erased, "answered_at": now}
                 for row, _, _, handler in answered])
             return outgoing
         session.execute(
@@ -507,7 +514,8 @@ class Engine:
                 with transaction(self.sessions) as session:
                     if session.get(AnsweredEvent, row.webhook_event_id) is not None:
                         return
-                    session.add(AnsweredEvent(webhook_event_id=row.webhook_event_id, handler="error", answered_at=now))
+                    session.add(AnsweredEvent(webhook_event_id=row.webhook_event_id, handler="error",
+                                              erased_sender=False, answered_at=now))
                     if apology is not None:
                         session.add(apology)
         except OperationalError:

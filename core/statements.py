@@ -54,9 +54,9 @@ class Statements:
     add_events: TextClause
     #: executemany of new people (``ON CONFLICT DO NOTHING``).
     add_users: TextClause
-    #: ``:ids`` (webhook event ids) → (id, handler) of those already answered (an inbox of its own).
+    #: ``:ids`` (webhook event ids) → (id, handler, erased_sender) of those already answered (an inbox apart).
     answered: Any
-    #: executemany ``webhook_event_id``, ``handler``, ``answered_at`` (``ON CONFLICT DO NOTHING``).
+    #: executemany ``webhook_event_id``, ``handler``, ``erased_sender``, ``answered_at`` (``ON CONFLICT DO NOTHING``).
     add_answered: TextClause
     #: ``:ids`` (LINE user ids): their events' sender and content erased (PDPA).
     forget_events: Any
@@ -86,7 +86,7 @@ class Statements:
                 status="sent", error="", lease_until=None, sent_at=bindparam("at")),
             add_events=insert_new_only(events, "webhook_event_id"),
             add_users=insert_new_only(User.__table__, "line_user_id"),
-            answered=select(AnsweredEvent.webhook_event_id, AnsweredEvent.handler)
+            answered=select(AnsweredEvent.webhook_event_id, AnsweredEvent.handler, AnsweredEvent.erased_sender)
             .where(AnsweredEvent.webhook_event_id.in_(ids)),
             add_answered=insert_new_only(AnsweredEvent.__table__, "webhook_event_id"),
             forget_events=update(events).where(events.c.source_user_id.in_(ids))

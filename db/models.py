@@ -106,12 +106,14 @@ class AnsweredEvent(Base):
     its own (SQLite, ``db/session.py: inbox_database_url``). SQLite commits each file apart, so the inbox's
     ``done`` mark follows the answer in a second transaction; should the process die between the two, the
     event is still ``pending`` in the inbox, and this row (committed with the answer) is what stops it from
-    being answered twice. ``handler`` is copied into the inbox when its mark is mended."""
+    being answered twice. ``handler`` is copied into the inbox when its mark is mended; ``erased_sender`` says the
+    answer erased its sender (PDPA), which the inbox then still has to do."""
 
     __tablename__ = "answered_events"
 
     webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     handler: Mapped[str] = mapped_column(String(64), default="")
+    erased_sender: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_answered_events_answered_at", "answered_at"),)

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from db.models import AnsweredEvent, InboundEvent
 from db.session import database_url, inbox_database_url
 from tests.conftest import make_settings
-from tests.line_fake import FakeLine, body_of, sign, text_event
+from tests.line_fake import FakeLine, body_of, postback_event, sign, text_event
 
 
 def _post(app: Any, *events: dict) -> int:
@@ -137,3 +137,44 @@ def test_events_stored_in_the_main_file_by_an_older_bot_are_moved_and_answered_o
     with engine.sessions() as s:
         assert s.scalar(select(func.count()).select_from(InboundEvent)) == 0
     engine.dispose()
+
+
+def test_an_erasure_answered_just_before_a_crash_is_finished_in_the_inbox_after_the_restart(
+        sqlite_url: str, fake_line: FakeLine, monkeypatch: pytest.MonkeyPatch):
+    """PDPA: "ลบข้อมูลของฉัน" erases the person's stored LINE events too, which live in the inbox's file."""
+    from bot import create_app
+    from core.engine import Engine
+
+    person, other = "U" + "7" * 32, "U" + "8" * 32
+    settings = make_settings(sqlite_url, fake_line)
+    first = create_app(settings, start_workers=False)
+    asked = text_event("ลบข้อมูลของฉัน", person)
+    assert _post(first, text_event("หมวด 1", person), text_event("หมวด 2", other), asked) == 200
+    first.config["BOT_ENGINE"].drain()
+    taps = fake_line.reply_for(asked["replyToken"])["messages"][-1]["quickReply"]["items"]
+    confirm = next(t["action"]["data"] for t in taps if t["action"]["data"].startswith("act:forget|"))
+    confirmed = postback_event(confirm, person)
+    assert _post(first, confirmed) == 200
+    with monkeypatch.context() as patch:  # the process dies between the two commits
+        patch.setattr(Engine, "_finish_in_inbox", lambda self, marks, forgotten: None)
+        for reply in first.config["BOT_ENGINE"].process_next() or []:
+            first.config["BOT_ENGINE"].deliver(reply)
+    assert "ลบข้อมูลส่วนบุคคลของคุณเรียบร้อยแล้ว" in str(fake_line.reply_for(confirmed["replyToken"]))
+    first.config["BOT_ENGINE"].dispose()
+    assert any(e.get("source", {}).get("userId") == person for e in _payloads(sqlite_url))
+
+    second = create_app(settings, start_workers=False)
+    second.config["BOT_ENGINE"].drain()
+    payloads = _payloads(sqlite_url)
+    assert len(payloads) == 4 and not [e for e in payloads if person in json.dumps(e)]
+    assert [e for e in payloads if other in json.dumps(e)]  # nobody else's events
+    assert {status for status, _ in _inbox(second.config["BOT_ENGINE"]).values()} == {"done"}
+    second.config["BOT_ENGINE"].dispose()
+
+
+def _payloads(url: str) -> list[dict]:
+    inbox = sqlite3.connect(inbox_database_url(url).split("///", 1)[1])
+    try:
+        return [json.loads(payload) for (payload,) in inbox.execute("SELECT payload FROM inbound_events")]
+    finally:
+        inbox.close()

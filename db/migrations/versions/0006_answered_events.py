@@ -20,6 +20,7 @@ def upgrade() -> None:
     op.create_table('answered_events',
                     sa.Column('webhook_event_id', sa.String(length=64), nullable=False),
                     sa.Column('handler', sa.String(length=64), nullable=False),
+                    sa.Column('erased_sender', sa.Boolean(), server_default=sa.false(), nullable=False),
                     sa.Column('answered_at', UTCDateTime(timezone=True), nullable=False),
                     sa.PrimaryKeyConstraint('webhook_event_id'))
     with op.batch_alter_table('answered_events', schema=None) as batch_op:
