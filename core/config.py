@@ -38,9 +38,9 @@ class Settings:
     worker_threads: int = 1
     #: Threads per process that send the replies, so that answering never waits for LINE's HTTP round trip.
     sender_threads: int = 4
-    #: Most events a worker answers per transaction. A transaction's own statements cost about 4 ms of CPU
-    #: whatever its size, so a full batch of 32 costs 0.50-0.53 ms per event against 0.64 for 16 (``make bench``'s
-    #: events, one thread); the first reply of a full batch leaves some 15 ms later than with 16.
+    #: Most events a worker answers per transaction. A transaction's own statements cost some 2-3 ms of CPU whatever
+    #: its size, so under a backlog 32 answers cost ~15% less CPU per event than 16 (``python -m bench.batches``: 0.40
+    #: against 0.47 ms, best of 3 rounds); the first reply of a full batch leaves some 10 ms later.
     events_per_transaction: int = 32
     #: Seconds an answering worker waits, once woken, for more events to arrive before it claims them, so
     #: that one transaction answers more events (``Engine._gather``); a reply leaves this much later.
