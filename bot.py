@@ -80,6 +80,9 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
         try:
             with engine.readonly() as conn:
                 conn.execute(text("SELECT 1"))
+            if engine.inbox_apart:  # where the webhook stores LINE's events (a file of its own on SQLite)
+                with engine.inbox_read_db.connect() as conn:
+                    conn.execute(text("SELECT 1 FROM inbound_events LIMIT 1"))
         except Exception:
             return jsonify(status="unavailable", database=False), 503
         return jsonify(status="ok", database=True, knowledge_entries=len(engine.services.kb.entries))

@@ -74,7 +74,9 @@ class InboundEvent(Base):
 
     ``status`` goes ``pending`` → ``done`` (or ``failed`` after repeated handler errors). The claim,
     the handler's effects, the outgoing messages (``Outbox``) and ``done`` commit in one
-    transaction, so an event's effects happen once even if a worker dies half-way. ``lease_until``
+    transaction, so an event's effects happen once even if a worker dies half-way. On SQLite these rows live
+    in a file of their own (``db/session.py: inbox_database_url``), and ``AnsweredEvent`` stands in for ``done``
+    in that transaction. ``lease_until``
     holds a failed event back for a retry with backoff. The unique ``webhook_event_id`` makes a
     redelivery a no-op.
     """

@@ -178,3 +178,33 @@ def _payloads(url: str) -> list[dict]:
         return [json.loads(payload) for (payload,) in inbox.execute("SELECT payload FROM inbound_events")]
     finally:
         inbox.close()
+
+
+def test_health_and_the_webhook_answer_503_while_the_inbox_file_cannot_be_opened(sqlite_url: str,
+                                                                                fake_line: FakeLine):
+    """The webhook's one job is storing events in the inbox's file: while it cannot, LINE hears 503 and redelivers,
+    and ``/healthz`` says so; when the file is back, both recover by themselves."""
+    from bot import create_app
+
+    app = create_app(make_settings(sqlite_url, fake_line), start_workers=False)
+    engine = app.config["BOT_ENGINE"]
+    inbox = Path(inbox_database_url(sqlite_url).split("///", 1)[1])
+    engine.dispose()
+    away = [(f, f.with_name(f.name + ".away")) for f in inbox.parent.glob(inbox.name + "*")]
+    for file, moved in away:
+        file.rename(moved)
+    inbox.mkdir()  # SQLite cannot open a folder
+    event = text_event("หมวด 1")
+    try:
+        assert app.test_client().get("/healthz").status_code == 503
+        assert _post(app, event) == 503
+    finally:
+        inbox.rmdir()
+        for file, moved in away:
+            moved.rename(file)
+        engine.dispose()
+    assert app.test_client().get("/healthz").status_code == 200
+    assert _post(app, event) == 200
+    engine.drain()
+    assert fake_line.reply_for(event["replyToken"]) is not None
+    engine.dispose()
