@@ -496,6 +496,8 @@ def measure(procs: Processes, fake: FakeLineServer, workdir: Path, name: str, ap
                                                                  "bot_event_latency_seconds")
             result.details["write_lock"] = write_lock_shares(histograms_before, histograms_after,
                                                              time.monotonic() - load_started)
+            if server.db_path is not None:
+                result.details["wal_mb"] = wal_sizes_mb(server.db_path)
             result.cpu_s = cpu_seconds(workers) - cpu_before
             if profiler is not None:
                 profiler()
@@ -519,6 +521,17 @@ def measure(procs: Processes, fake: FakeLineServer, workdir: Path, name: str, ap
         result.details.update(bot_outcomes(server.db_path))
     fake.recorder.replies.clear()
     return result
+
+
+def wal_sizes_mb(db_path: Path) -> dict[str, float]:
+    """How big each SQLite file's write-ahead log is after the load: one that only grows means checkpoints
+    starved by readers (``db/session.py: truncate_wal_if_over``)."""
+    inbox = Path(inbox_database_url(f"sqlite:///{db_path}").split("///", 1)[1])
+    sizes = {}
+    for name, path in (("main", db_path), ("inbox", inbox)):
+        with contextlib.suppress(OSError):
+            sizes[name] = Path(f"{path}-wal").stat().st_size / 2**20
+    return sizes
 
 
 def bot_outcomes(db_path: Path) -> dict[str, Any]:
@@ -621,6 +634,9 @@ def notes(bot: Result, base: Result, seconds: float) -> list[str]:
         out.append("- SQLite's write locks during the load and drain, by file and process role: " + "; ".join(
             f"{role} held it {share:.0%} of the time ({rate:.0f} transactions/s, waiting {wait:.1f} ms and holding "
             f"{hold:.1f} ms each)" for role, (share, wait, hold, rate) in details["write_lock"].items()))
+    if details.get("wal_mb"):
+        out.append("- SQLite write-ahead logs after the load and drain: " + ", ".join(
+            f"{name} {size:.1f} MB" for name, size in details["wal_mb"].items()))
     if "events" in details:
         out.append(f"- bot outcomes (load events): events {details.get('events')}, handlers {details.get('handlers')}, "
                    f"reply outbox {details.get('outbox')}, profile look-ups {details.get('profiles')}")

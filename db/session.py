@@ -115,6 +115,35 @@ def _leave_write_queue(info: dict) -> None:
         WRITE_LOCK_HOLD.labels(role, name).observe(released - taken)
 
 
+def truncate_wal_if_over(engine: Engine, limit_bytes: int, name: str = "main") -> bool:
+    """Checkpoint a SQLite file and empty its WAL when the WAL has grown past ``limit_bytes``; True if it did.
+
+    SQLite starts its WAL over only when a writer begins while every frame is checkpointed and no reader uses the
+    WAL. Under a steady load there is always a reader or a newer frame, and the inbox's WAL grew by megabytes a
+    minute (``make bench``), making every read slower. Done in the write queue (``_queue_for_writes``), so that no
+    writer of ours is in the way, and only by a process that holds no read transaction on the file itself. If a long
+    reader is in the way, it gives up after 100 ms (and SQLite's own checkpoints carry on)."""
+    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
+        return False
+    try:
+        if os.path.getsize(f"{engine.url.database}-wal") <= limit_bytes:
+            return False
+    except OSError:
+        return False
+    with engine.connect() as conn:
+        info = conn.connection.info
+        _queue_for_writes(info, f"{engine.url.database}.writelock", name)
+        raw = conn.connection.driver_connection
+        try:
+            # A reader on an older snapshot makes it wait: for a moment at most, since every writer waits behind it.
+            raw.execute("PRAGMA busy_timeout=100")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            raw.execute("PRAGMA busy_timeout=30000")
+            _leave_write_queue(info)
+    return True
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -208,3 +208,26 @@ def test_health_and_the_webhook_answer_503_while_the_inbox_file_cannot_be_opened
     engine.drain()
     assert fake_line.reply_for(event["replyToken"]) is not None
     engine.dispose()
+
+
+def test_a_wal_grown_past_its_limit_is_emptied_without_losing_a_row(tmp_path: Path):
+    from sqlalchemy import text
+
+    from db.session import make_engine, truncate_wal_if_over
+
+    url = f"sqlite:///{tmp_path}/wal.sqlite3"
+    engine = make_engine(url)
+    wal = tmp_path / "wal.sqlite3-wal"
+    with engine.begin() as conn:
+        conn.execute(text("PRAGMA wal_autocheckpoint=0"))  # SQLite's own checkpoints off: only ours
+        conn.execute(text("CREATE TABLE t (x TEXT)"))
+    for n in range(40):
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (:x)"), [{"x": f"{n}-{i}" * 50} for i in range(20)])
+    assert wal.stat().st_size > 64_000
+    assert not truncate_wal_if_over(engine, wal.stat().st_size)  # within the limit: left alone
+    assert truncate_wal_if_over(engine, 64_000)
+    assert wal.stat().st_size == 0
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM t")) == 800
+    engine.dispose()
