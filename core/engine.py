@@ -214,9 +214,8 @@ class Engine:
                 self._queue_pushes(session, ctx, key_base=req.event_id or uuid.uuid4().hex)
                 if ctx.forgotten and not self.inbox_apart:
                     session.execute(self.sql.forget_events, {"ids": ctx.forgotten})
-            if ctx.forgotten and self.inbox_apart:
-                with self.inbox_db.begin() as conn:
-                    conn.execute(self.sql.forget_events, {"ids": ctx.forgotten})
+            if self.inbox_apart:
+                self._finish_in_inbox([], ctx.forgotten)
         except Exception:  # a handler's bug or a lost database: an apology, never a 500
             ERRORS.labels("answer").inc()
             log.exception("could not answer a direct request")
@@ -335,6 +334,8 @@ class Engine:
         if self.inbox_apart:
             self._finish_in_inbox(mended + [{"event_id": row.id, "finished": now, "handler_name": handler[:64]}
                                             for row, _req, _reply, handler in answered], forgotten)
+            if rows or mended:
+                self._keep_wals_small()
         if not rows:
             return None
         ANSWER_BATCH.observe(len(answered) + len(failed))
@@ -387,7 +388,10 @@ class Engine:
                     conn.execute(self.sql.forget_events, {"ids": sorted(set(forgotten))})
         except OperationalError:
             log.warning("could not mark %s answered events in the inbox; the next claim mends them", len(marks))
-            return
+
+    def _keep_wals_small(self) -> None:
+        """After an answering transaction, on SQLite: empty a WAL that SQLite's own checkpoints let grow past
+        ``WAL_LIMIT_BYTES`` (a stat of each file when not)."""
         try:
             truncate_wal_if_over(self.inbox_db, WAL_LIMIT_BYTES, "inbox")
             truncate_wal_if_over(self.db, WAL_LIMIT_BYTES, "main")
