@@ -523,12 +523,16 @@ def measure(procs: Processes, fake: FakeLineServer, workdir: Path, name: str, ap
     return result
 
 
+def inbox_file(db_path: Path) -> Path:
+    """The SQLite file beside ``db_path`` where the bot's webhook stores events (``inbox_database_url``)."""
+    return Path(inbox_database_url(f"sqlite:///{db_path}").split("///", 1)[1])
+
+
 def wal_sizes_mb(db_path: Path) -> dict[str, float]:
     """How big each SQLite file's write-ahead log is after the load: one that only grows means checkpoints
     starved by readers (``db/session.py: truncate_wal_if_over``)."""
-    inbox = Path(inbox_database_url(f"sqlite:///{db_path}").split("///", 1)[1])
     sizes = {}
-    for name, path in (("main", db_path), ("inbox", inbox)):
+    for name, path in (("main", db_path), ("inbox", inbox_file(db_path))):
         with contextlib.suppress(OSError):
             sizes[name] = Path(f"{path}-wal").stat().st_size / 2**20
     return sizes
@@ -536,9 +540,8 @@ def wal_sizes_mb(db_path: Path) -> dict[str, float]:
 
 def bot_outcomes(db_path: Path) -> dict[str, Any]:
     """What the bot did with the load's events, from its database: proof that it did the real work."""
-    inbox_path = Path(inbox_database_url(f"sqlite:///{db_path}").split("///", 1)[1])
     try:
-        with contextlib.closing(sqlite3.connect(inbox_path)) as inbox:
+        with contextlib.closing(sqlite3.connect(inbox_file(db_path))) as inbox:
             events = dict(inbox.execute("SELECT status, count(*) FROM inbound_events "
                                         "WHERE webhook_event_id LIKE '01MAIN%' GROUP BY status").fetchall())
             handlers = dict(inbox.execute("SELECT handler, count(*) FROM inbound_events "
