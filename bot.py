@@ -24,12 +24,13 @@ def build_engine(settings: Settings) -> Engine:
     """Everything but the web layer: used by the app, the CLI and the tests."""
     import thai
     from handlers import build_dispatcher
-    from knowledge.loader import load_entries
-    from knowledge.search import KnowledgeBase
+    from knowledge.search import load_knowledge_base
 
     thai.warm_up()
-    kb = KnowledgeBase(load_entries(settings.knowledge_dir))
-    services = Services(kb=kb)
+    from knowledge.smalltalk import load_smalltalk
+
+    kb = load_knowledge_base(settings.knowledge_dir)
+    services = Services(kb=kb, smalltalk=load_smalltalk(settings.knowledge_dir / "conversation" / "smalltalk.yaml"))
     engine = Engine(settings, build_dispatcher(), services)
     from db.kpi_store import ensure_seeded
 

@@ -171,7 +171,9 @@ def event_to_request(payload: dict) -> Request | None:
     user_id = _str(source.get("userId"))
     if chat_type not in ("user", "group", "room") or not user_id:
         return None
-    common = {"user_id": user_id, "chat_type": chat_type, "event_id": _str(payload.get("webhookEventId"))}
+    chat_id = _str(source.get("groupId")) or _str(source.get("roomId")) if chat_type != "user" else ""
+    common = {"user_id": user_id, "chat_type": chat_type, "chat_id": chat_id[:64],
+              "event_id": _str(payload.get("webhookEventId"))}
     kind = _str(payload.get("type"))
     if kind == "follow":
         return Request(kind="follow", **common)

@@ -73,7 +73,11 @@ class Dispatcher:
         handler = self.route(req, ctx)
         reply = handler.handle(req, ctx)
         if not reply.handler:
-            reply = Reply(messages=reply.messages, choices=reply.choices, handler=handler.name)
+            reply = Reply(messages=reply.messages, choices=reply.choices, handler=handler.name, topic=reply.topic)
+        if reply.topic:
+            from db.topics import remember
+
+            remember(ctx.session, req, reply.topic, ctx.now)
         return reply
 
     def route(self, req: Request, ctx: Context) -> Handler:

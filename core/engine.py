@@ -68,6 +68,8 @@ class Services:
     """Read-only things handlers use, built once per process."""
 
     kb: Any
+    #: Greetings, thanks and the like (``knowledge.smalltalk.SmallTalk``); None: no small talk.
+    smalltalk: Any = None
 
 
 @dataclass
@@ -761,6 +763,9 @@ class Engine:
                                                  Outbox.created_at < cutoff))
             # Kept as long as the events: an event still pending in the inbox must find its row.
             session.execute(delete(AnsweredEvent).where(AnsweredEvent.answered_at < cutoff))
+            from db.topics import purge_topics
+
+            purge_topics(session, now - timedelta(days=1))  # a follow-up looks back minutes, not days
 
     def drain(self, timeout: float = 10.0) -> None:
         """Work until nothing is left (tests, CLI)."""

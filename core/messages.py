@@ -26,6 +26,8 @@ class Request:
     display_name: str = ""
     #: "user" for one-on-one chats, "group" / "room" otherwise.
     chat_type: str = "user"
+    #: The group or room the message came from ("" in a one-on-one chat): context is kept per chat.
+    chat_id: str = ""
     #: Identifier of the event that carried the request, for idempotent effects.
     event_id: str = ""
 
@@ -90,6 +92,8 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     #: Handler that produced the reply (for logs and metrics).
     handler: str = ""
+    #: What the reply was about (an entry id, "passage:<id>"), remembered for follow-up questions.
+    topic: str = ""
 
     @staticmethod
     def text(text: str, choices: tuple[Choice, ...] | list[Choice] = (), handler: str = "") -> Reply:
@@ -125,6 +129,7 @@ def reply_to_dict(reply: Reply) -> dict:
         "messages": [{"type": "card" if isinstance(m, Card) else "text", **_plain_fields(m)} for m in reply.messages],
         "choices": [_plain_fields(c) for c in reply.choices],
         "handler": reply.handler,
+        "topic": reply.topic,
     }
 
 

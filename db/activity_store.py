@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.activities import ActivityPlan, Participation
-from db.models import AuditLog, Conversation, Outbox, Unanswered, User, utcnow
+from db.models import AuditLog, Conversation, Outbox, TopicMemory, Unanswered, User, utcnow
 from db.parsed import ParsedCatalogues
 from knowledge.activities import ActivitiesError, Plan, latest_activities_path, load_activities, parse_plan
 
@@ -244,6 +244,7 @@ def forget_person(session: Session, line_user_id: str) -> int:
     result = session.execute(update(Participation).where(Participation.user_key == line_user_id)
                              .values(user_key=token, note="", confirm_key=""))
     session.execute(delete(Conversation).where(Conversation.line_user_id == line_user_id))
+    session.execute(delete(TopicMemory).where(TopicMemory.line_user_id == line_user_id))
     session.execute(delete(User).where(User.line_user_id == line_user_id))
     session.execute(update(Unanswered).where(Unanswered.line_user_id == line_user_id)
                     .values(line_user_id="", text="", normalized=""))

@@ -172,6 +172,18 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class TopicMemory(Base):
+    """The last topic a person was answered about, per chat (a group apart from their one-on-one chat), so
+    that a follow-up ("แล้วระดับ advance ล่ะ") is read against it. Kept a short while (``followups.yaml``)."""
+
+    __tablename__ = "topic_memory"
+
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AuditLog(Base):
     """Admin and manager actions: who did what, when."""
 

@@ -11,7 +11,8 @@ def build_dispatcher() -> Dispatcher:
     from handlers.kpi import KpiHandler
     from handlers.pmqa import KnowledgeHandler
     from handlers.registration import RegistrationHandler
+    from handlers.smalltalk import SmallTalkHandler
 
-    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), RegistrationHandler(), ActivitiesHandler(),
-                               KpiHandler()]
+    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), SmallTalkHandler(), RegistrationHandler(),
+                               ActivitiesHandler(), KpiHandler()]
     return Dispatcher(handlers, fallback=KnowledgeHandler())

@@ -209,7 +209,7 @@ class KpiHandler:
         text = "\n".join(lines)
         card = Card(title=f"ตัวชี้วัดที่ {ind.number}", subtitle=ind.name, alt_text=text[:400],
                     sections=tuple(sections), footer=ASSUMPTION_NOTE if ctx.is_registered and targets else "")
-        return Reply(messages=(Text(text), card), choices=tuple(choices))
+        return Reply(messages=(Text(text), card), choices=tuple(choices), topic=f"kpi-{ind.number}")
 
     def history(self, ctx: Context, view: RoundView, ind: Indicator) -> Reply:
         if not ctx.is_registered:

@@ -6,14 +6,28 @@ from core.dispatch import Context
 from core.messages import Card, CardSection, Choice, Message, Reply, Request, Text
 from db.models import Unanswered
 from handlers.common import ask, short_label, tap
+from knowledge.followup import Topic, topic_of
+from knowledge.passages import Passage
 from knowledge.schema import LEVEL_NAMES, Entry
-from knowledge.search import LEVEL_TITLES, KnowledgeBase, level_text
+from knowledge.search import LEVEL_TITLES, KnowledgeBase, Resolution, level_text
 
 NOT_SURE = (
     "ขออภัยค่ะ ไม่แน่ใจว่าเข้าใจคำถามนี้ถูกต้อง และไม่พบคำตอบในเอกสารที่บอทมี "
     "(สารประชาสัมพันธ์การพัฒนาระบบบริหาร สสช. ฉบับที่ 2/2567)"
 )
 MAX_CANDIDATES = 3
+#: A question is read from its first this many characters: a 5,000-character message (LINE's most) then
+#: costs what a question costs to understand. Longer texts are drafts or pastes, not questions.
+UNDERSTOOD_CHARS = 300
+
+
+def understood_part(text: str) -> str:
+    """The part of a message the bot reads as a question (cut at a space near ``UNDERSTOOD_CHARS``)."""
+    if len(text) <= UNDERSTOOD_CHARS:
+        return text
+    cut = text[:UNDERSTOOD_CHARS]
+    space = cut.rfind(" ", UNDERSTOOD_CHARS // 2)
+    return cut[:space] if space > 0 else cut
 #: Below this a candidate is too weak to be offered even as a suggestion.
 MIN_SUGGESTION = 0.12
 
@@ -31,15 +45,44 @@ def levels_card(entry: Entry) -> Card:
     return Card(title=entry.title, alt_text=alt[:400], subtitle="ระดับการพัฒนา 3 ระดับ", sections=sections)
 
 
-def answer_entry(entry: Entry, kb: KnowledgeBase, level: str = "") -> Reply:
+def answer_entry(entry: Entry, kb: KnowledgeBase, level: str = "", lead: str = "") -> Reply:
     messages: list[Message] = []
     focus = level_text(entry, level)
     body = f"{entry.title}\n\n{focus}" if focus else f"{entry.title}\n\n{entry.answer}"
+    if lead:
+        body = f"{lead}\n\n{body}"
     messages.append(Text(f"{body}\n\n📄 ที่มา: {entry.source}"))
     if entry.levels:
         messages.append(levels_card(entry))
     choices = [entry_choice(kb.by_id[r]) for r in entry.related if r in kb.by_id]
-    return Reply(messages=tuple(messages), choices=tuple(choices[:13]))
+    return Reply(messages=tuple(messages), choices=tuple(choices[:13]), topic=entry.id)
+
+
+def answer_passage(found: Resolution, kb: KnowledgeBase) -> Reply:
+    """A fact quoted from the newsletter itself, with where it stands; the broader entry as a button."""
+    passage: Passage = found.passage  # type: ignore[assignment]
+    lines = [passage.text, *(p.text for p in found.passage_more)]
+    quoted = "\n".join(f"• {line}" if i else line for i, line in enumerate(lines))
+    where = f" ({passage.path})" if passage.path else ""
+    text = f"จากสารประชาสัมพันธ์ฯ {passage.issue.label}{where}:\n\n{quoted}\n\n📄 ที่มา: {passage.citation()}"
+    choices = [entry_choice(found.entry)] if found.entry is not None else []
+    choices += [entry_choice(h.entry) for h in found.candidates[:3] if h.entry is not found.entry]
+    return Reply(messages=(Text(text[:4800]),), choices=tuple(choices[:4]), handler="pmqa-passage",
+                 topic=f"passage:{passage.id}")
+
+
+def answer_unstated(found: Resolution, kb: KnowledgeBase) -> Reply:
+    """The source does not say what was asked: say so, and offer what it does say."""
+    offers: list[Entry] = []
+    if found.entry is not None:
+        offers.append(found.entry)
+    offers += [h.entry for h in found.candidates if h.entry not in offers and h.confidence >= MIN_SUGGESTION]
+    text = (f"เอกสารไม่ได้ระบุ{found.unstated}ค่ะ (ไม่พบในสารประชาสัมพันธ์การพัฒนาระบบบริหาร สสช. "
+            f"{kb.passages.passages[0].issue.label if kb.passages.passages else 'ฉบับที่ 2/2567'} ที่บอทใช้ตอบ)")
+    if offers:
+        text += "\nสิ่งที่เอกสารระบุไว้ใกล้เคียง: " + ", ".join(e.title for e in offers[:MAX_CANDIDATES])
+    text += "\nหากต้องการข้อมูลนี้ ติดต่อกลุ่มพัฒนาระบบบริหาร โทร 0 2141 7290 - 94 ได้ค่ะ"
+    return Reply.text(text, [entry_choice(e) for e in offers[:MAX_CANDIDATES]], handler="pmqa-unstated")
 
 
 class KnowledgeHandler:
@@ -55,24 +98,24 @@ class KnowledgeHandler:
         indicator = view.catalogue.indicator(int(entry.id.split("-")[1])) if view else None
         return KpiHandler().detail(ctx, view, indicator) if view and indicator else None
 
-    def check(self, req: Request, ctx: Context) -> bool:
-        return (req.kind == "text" and bool(req.text.strip())) or req.data.startswith("kb:")
+    @staticmethod
+    def _topic(req: Request, ctx: Context, kb: KnowledgeBase) -> Topic | None:
+        """The person's last topic in this chat, for a follow-up ("แล้วระดับ advance ล่ะ")."""
+        from db.topics import recall
 
-    def handle(self, req: Request, ctx: Context) -> Reply:
-        kb: KnowledgeBase = ctx.services.kb
-        if req.data.startswith("kb:"):
-            entry = kb.by_id.get(req.data[3:])
-            if entry is None:
-                return Reply.text("ขออภัยค่ะ ไม่พบหัวข้อนี้แล้ว (เนื้อหาอาจถูกปรับปรุง) ลองพิมพ์คำถามใหม่นะคะ")
-            if entry.id.startswith("kpi-") and entry.id != "kpi-overview":
-                return self._indicator(entry, ctx) or answer_entry(entry, kb)
-            return answer_entry(entry, kb)
-        found = kb.find(req.text, ctx.settings.answer_threshold)
-        if found.entry is not None and found.entry.id.startswith("kpi-") and found.entry.id != "kpi-overview":
-            return self._indicator(found.entry, ctx) or answer_entry(found.entry, kb)
-        if found.entry is not None:
-            return answer_entry(found.entry, kb, found.level)
-        suggestions = [h for h in found.candidates if h.confidence >= MIN_SUGGESTION][:MAX_CANDIDATES]
+        key = recall(ctx.session, req, ctx.now, kb.followups.memory_minutes)
+        if key.startswith("passage:"):
+            index = int(key.split(":", 1)[1]) if key.split(":", 1)[1].isdigit() else -1
+            if 0 <= index < len(kb.passages.passages):
+                p = kb.passages.passages[index]
+                return Topic(key, "passage", p.heading or p.section)
+            return None
+        entry = kb.by_id.get(key)
+        return topic_of(entry) if entry is not None else None
+
+    @staticmethod
+    def _keep_unanswered(req: Request, ctx: Context, found: Resolution) -> None:
+        """Stored for the people who own the content to review."""
         ctx.session.add(
             Unanswered(
                 line_user_id=req.user_id,
@@ -86,6 +129,31 @@ class KnowledgeHandler:
                 asked_at=ctx.now,
             )
         )
+
+    def check(self, req: Request, ctx: Context) -> bool:
+        return (req.kind == "text" and bool(req.text.strip())) or req.data.startswith("kb:")
+
+    def handle(self, req: Request, ctx: Context) -> Reply:
+        kb: KnowledgeBase = ctx.services.kb
+        if req.data.startswith("kb:"):
+            entry = kb.by_id.get(req.data[3:])
+            if entry is None:
+                return Reply.text("ขออภัยค่ะ ไม่พบหัวข้อนี้แล้ว (เนื้อหาอาจถูกปรับปรุง) ลองพิมพ์คำถามใหม่นะคะ")
+            if entry.id.startswith("kpi-") and entry.id != "kpi-overview":
+                return self._indicator(entry, ctx) or answer_entry(entry, kb)
+            return answer_entry(entry, kb)
+        found = kb.find(understood_part(req.text), ctx.settings.answer_threshold, self._topic(req, ctx, kb))
+        if found.unstated:
+            self._keep_unanswered(req, ctx, found)
+            return answer_unstated(found, kb)
+        if found.passage is not None:
+            return answer_passage(found, kb)
+        if found.entry is not None and found.entry.id.startswith("kpi-") and found.entry.id != "kpi-overview":
+            return self._indicator(found.entry, ctx) or answer_entry(found.entry, kb)
+        if found.entry is not None:
+            return answer_entry(found.entry, kb, found.level, lead=found.correction)
+        suggestions = [h for h in found.candidates if h.confidence >= MIN_SUGGESTION][:MAX_CANDIDATES]
+        self._keep_unanswered(req, ctx, found)
         text = NOT_SURE
         if suggestions:
             text += "\nหัวข้อที่ใกล้เคียง: " + ", ".join(h.entry.title for h in suggestions)

@@ -16,8 +16,12 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+from knowledge.answerability import Constraints, constraints_of, unmet
+from knowledge.followup import FollowUpWords, Topic, follow_up, load_followup_words
+from knowledge.passages import Passage, PassageHit, PassageIndex, load_sources
 from knowledge.schema import LEVEL_NAMES, Entry
 from thai import analyze, prepare
 
@@ -67,6 +71,21 @@ _KPI = re.compile(r"(?:ตัวชี้วัด(?:ที่)?|kpi|ตัว�
 _C = re.compile(r"(?<![a-z0-9])c\s?([1-6])(?!\d)", re.IGNORECASE)
 _FACTOR = re.compile(r"ปัจจัย(?:.*?(?:ข้อ(?:ที่)?|ประการที่)|\s*(?:ที่)?)\s*([1-3])(?![\d.])")
 _STEP = re.compile(r"ขั้น(?:ตอน)?(?:ที่)?\s*([1-6])(?!\d)")
+#: Words of a reference itself: not what a narrow question asks beyond it.
+REF_WORDS = frozenset({"หมวด", "ประเด็น", "ที่", "ตัวชี้วัด", "คลินิก", "ข้อ", "ระดับ", "pmqa", "คณะทำงาน"})
+#: A passage answers when it holds this share of the question's information…
+PASSAGE_CONFIDENCE = 0.7
+#: …and, against a ranked entry, this much more of it than the entry's whole text does.
+PASSAGE_MARGIN = 0.2
+#: A passage answers the part of a question a reference does not (the words beyond "หมวด 6").
+NARROW_CONFIDENCE = 0.6
+_NO_HMUAD = re.compile(r"หมวด(?:ที่)?\s*(0|[89]|[1-9]\d)(?![\d.])")
+_NO_PRADEN = re.compile(r"ประเด็น(?:ที่)?\s*([1-6])\.([5-9])(?![\d.])|ประเด็น(?:ที่)?\s*(7)\.([7-9])(?![\d.])")
+#: Latin words of everyday chat that are not names of things ("ok", "pmqa" is in the source anyway).
+_COMMON_LATIN = frozenset({"ok", "okay", "hi", "hello", "thanks", "thank", "you", "line", "bot", "what", "is", "the",
+                           "and", "or", "of", "to", "in", "a", "an", "how", "who", "when", "where", "kpi", "pdpa",
+                           "adr", "level", "basic", "advance", "advanced", "significance", "significant", "menu",
+                           "help", "faq", "no", "yes", "gift", "policy", "fy", "q", "excel", "pdf", "app"})
 CLINIC_WORDS = frozenset({"คลินิก", "ตาราง", "pmqa", "กำหนดการ", "ให้คำปรึกษา", "คำปรึกษา", "ทั้งหมด", "วัน"})
 _DATE = re.compile(r"\d{1,2}\s*(?:ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย|ต\.?ค|พ\.?ย|ธ\.?ค"
                    r"|มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)")
@@ -93,7 +112,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Resolution:
-    """What the search found: an exact reference (``exact``), a ranked answer, or neither."""
+    """What the search found: an exact reference (``exact``), a ranked entry, a passage of the source, or
+    neither; and, when the source does not say what was asked, what it does not say (``unstated``)."""
 
     entry: Entry | None
     confidence: float
@@ -101,6 +121,20 @@ class Resolution:
     level: str = ""
     candidates: tuple[Hit, ...] = ()
     prepared: str = ""
+    #: The sentence or table row of a source newsletter that holds the fact asked for.
+    passage: Passage | None = None
+    #: Passages shown with ``passage`` (a list that the passage introduces).
+    passage_more: tuple[Passage, ...] = ()
+    #: What the question asks that the source does not state ("ข้อมูลของปี 2566"), when nothing meets it.
+    unstated: str = ""
+    #: A correction of a false premise ("PMQA 4.0 มี 7 หมวด"), answered with ``entry``.
+    correction: str = ""
+    #: The self-contained question a follow-up was read as ("ประเด็น 4.2 ระดับ advance").
+    followed: str = ""
+
+    @property
+    def answered(self) -> bool:
+        return (self.entry is not None or self.passage is not None) and not self.unstated
 
 
 def question_key(text: str) -> str:
@@ -115,8 +149,11 @@ def query_tokens(text: str) -> list[str]:
 class KnowledgeBase:
     """Entries plus the indexes that find them. Build once at start; searching is read-only."""
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: list[Entry], passages: list[Passage] | None = None,
+                 followups: FollowUpWords | None = None) -> None:
         self.entries = entries
+        self.passages = PassageIndex(passages or [], query_tokens)
+        self.followups = followups or FollowUpWords(frozenset(), frozenset(), {}, 30)
         self.by_id = {e.id: e for e in entries}
         self.by_ref = {ref: e for e in entries for ref in e.refs}
         #: Titles and example questions, folded: a question asked exactly as written finds its entry.
@@ -165,6 +202,13 @@ class KnowledgeBase:
         }
         #: An unknown word is as informative as the rarest known one.
         self._unknown_idf = math.log(1 + (n - 0.5) / 0.5)
+        #: Every word of each entry's whole text: does the entry *say* what a narrow question asks?
+        self._said = [frozenset(query_tokens(" ".join([e.title, e.answer, *e.levels.values()]))) for e in self.entries]
+        corpus = " ".join([*(e.answer for e in self.entries), *(e.title for e in self.entries),
+                           *(p.text for p in self.passages.passages)]).casefold()
+        curated = " ".join(" ".join([*e.keywords, *e.questions, *e.refs]) for e in self.entries).casefold()
+        self._latin = frozenset(re.findall(r"[a-z][a-z0-9&\-]{1,}", f"{corpus} {curated}")) | _COMMON_LATIN
+        self._this_year = max((p.issue.year for p in self.passages.passages), default=0)
 
     # ----- ranking -----------------------------------------------------------------------
     def rank(self, text: str, limit: int = 5) -> list[Hit]:
@@ -226,23 +270,161 @@ class KnowledgeBase:
             return self.by_ref.get("คลินิก")  # the schedule, comparing sessions, a date's session: the table
         return None
 
-    def find(self, text: str, threshold: float) -> Resolution:
+    def knows_word(self, word: str) -> bool:
+        """Whether the source (or everyday chat English) uses this Latin word."""
+        return word.casefold() in self._latin
+
+    def find(self, text: str, threshold: float, topic: Topic | None = None) -> Resolution:
+        """The answer to one message, read as a follow-up of ``topic`` when it cannot stand alone."""
         prepared = prepare(text)
+        tokens = query_tokens(prepared)
+        if topic is not None:
+            own, _ = self.resolve_ref(prepared)
+            fu = follow_up(prepared, tokens, topic, self.followups, own is not None)
+            if fu is not None and fu.certain:
+                found = self._find(fu.question, threshold)
+                if found.entry is not None or found.passage is not None or found.unstated:
+                    return replace(found, followed=fu.question, prepared=prepared)
+            alone = self._find(prepared, threshold)
+            if fu is not None and not fu.certain and not alone.exact and not alone.answered:
+                found = self._find(fu.question, threshold)
+                if found.answered:
+                    return replace(found, followed=fu.question, prepared=prepared)
+            return alone
+        return self._find(prepared, threshold)
+
+    def _find(self, prepared: str, threshold: float) -> Resolution:
+        correction = self._correction(prepared)
+        if correction is not None:
+            return correction
+        constraints = constraints_of(prepared, self.knows_word, self._this_year)
+        tokens = list(dict.fromkeys(query_tokens(prepared)))
         entry, level = self.resolve_ref(prepared)
         if entry is not None:
-            refined = self._refine(entry, prepared)
-            return Resolution(refined or entry, 1.0, exact=True, level=level, prepared=prepared)
+            chosen = self._refine(entry, prepared) or entry
+            found = Resolution(chosen, 1.0, exact=True, level=level, prepared=prepared)
+            narrower = self._narrower_passage(chosen, tokens, prepared)
+            if narrower is not None:
+                found = self._passage_resolution(narrower, found)
+            return self._check(found, constraints, tokens)
         same = self.by_question.get(question_key(prepared))
         if same is not None:
-            return Resolution(same, 1.0, prepared=prepared)
+            return self._check(Resolution(same, 1.0, prepared=prepared), constraints, tokens)
         hits = tuple(self.rank(prepared))
+        numbers = {t for t in tokens if t.isdigit()}
+        # A passage that names other numbers than the question's (another date, another หมวด) is not its answer.
+        best_passage = next((h for h in self.passages.rank(tokens, limit=5)
+                             if numbers <= self._passage_words(h.passage)), None)
         if hits and hits[0].confidence >= threshold:
-            return Resolution(hits[0].entry, hits[0].confidence, candidates=hits, prepared=prepared)
+            found = Resolution(hits[0].entry, hits[0].confidence, candidates=hits, prepared=prepared)
+            if best_passage is not None:
+                said = self._coverage(tokens, self._said[self.entries.index(hits[0].entry)])
+                if best_passage.coverage >= PASSAGE_CONFIDENCE and best_passage.coverage >= said + PASSAGE_MARGIN:
+                    found = self._passage_resolution(best_passage, found)
+            return self._check(found, constraints, tokens)
+        if best_passage is not None and best_passage.coverage >= PASSAGE_CONFIDENCE:
+            found = self._passage_resolution(best_passage, Resolution(None, best_passage.coverage, candidates=hits,
+                                                                     prepared=prepared))
+            return self._check(found, constraints, tokens)
         topic = self._topic_overview(prepared)
         if topic is not None:
             return Resolution(topic, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
         return Resolution(None, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
 
+    # ----- passages and answerability ----------------------------------------------------
+    def _coverage(self, tokens: list[str], words: frozenset[str]) -> float:
+        """Share of the question's information (passage IDF) found in ``words``."""
+        total = have = 0.0
+        for tok in tokens:
+            w = self.passages.idf.get(tok, self.passages.unknown_idf) * (0.3 if len(tok) == 1 else 1.0)
+            total += w
+            if tok in words:
+                have += w
+        return have / total if total else 0.0
+
+    def _narrower_passage(self, entry: Entry, tokens: list[str], prepared: str) -> PassageHit | None:
+        """A reference ("หมวด 6") answers a broad question; when the question asks something narrower
+        that the entry does not say ("...แบ่งกิจกรรมปรับปรุงประสิทธิภาพเป็นกี่ประเภท"), the passage that
+        says it wins, the reference counting as strong evidence for passages about the same thing."""
+        said = self._said[self.entries.index(entry)]
+        strong = self._strong[self.entries.index(entry)]
+        focus = [t for t in tokens if t not in strong and t not in REF_WORDS and not t.isdigit() and len(t) > 1]
+        if not focus:
+            return None
+        entry_says = self._coverage(focus, said)
+        if entry_says >= NARROW_CONFIDENCE:
+            return None
+        anchors = [r for r in entry.refs if re.fullmatch(r"(?:หมวด|ประเด็น) [\d.]+|คลินิก หมวด \d", r)]
+        boost = frozenset().union(*(self._mentioning(r) for r in anchors)) if anchors else frozenset()
+        if not boost:
+            return None  # nothing ties a passage to the reference: the entry stays the answer
+        numbers = {t for t in tokens if t.isdigit()} - {r.split()[-1] for r in anchors} - {
+            part for r in anchors for part in r.split()[-1].split(".")}
+        for hit in self.passages.rank(tokens, limit=5, boost=boost):
+            words = self._passage_words(hit.passage)
+            if (hit.passage.id in boost and numbers <= words
+                    and self._coverage(focus, words) >= max(NARROW_CONFIDENCE, entry_says + PASSAGE_MARGIN)):
+                return hit
+        return None
+
+    def _mentioning(self, ref: str) -> frozenset[int]:
+        number = ref.split()[-1]
+        word = "หมวด" if ref.startswith(("หมวด", "คลินิก")) else "ประเด็น"
+        pattern = re.compile(rf"{word}(?:ที่)?\s*{re.escape(number)}(?![\d.])|(?<![\d.]){re.escape(number)}(?=\s)"
+                             if word == "ประเด็น" else rf"{word}(?:ที่)?\s*{re.escape(number)}(?!\d)")
+        return frozenset(p.id for p in self.passages.passages if pattern.search(f"{p.heading} {p.text}"))
+
+    def _passage_words(self, passage: Passage) -> frozenset[str]:
+        return self.passages._bags[passage.id]
+
+    def _passage_resolution(self, hit: PassageHit, base: Resolution) -> Resolution:
+        more = self._continuation(hit.passage)
+        return replace(base, entry=base.entry, passage=hit.passage, passage_more=more,
+                       confidence=max(base.confidence, hit.coverage))
+
+    def _continuation(self, passage: Passage) -> tuple[Passage, ...]:
+        """The items of a list that a passage introduces ("... แบ่งเป็น 3 ประเภท ดังนี้")."""
+        if not re.search(r"(ดังนี้|ได้แก่|ประกอบด้วย|:)\s*$", passage.text):
+            return ()
+        following = self.passages.passages[passage.id + 1: passage.id + 7]
+        return tuple(p for p in following if p.heading == passage.heading and p.section == passage.section)
+
+    def _answer_text(self, found: Resolution) -> str:
+        if found.passage is not None:
+            return " ".join([found.passage.heading, found.passage.text, *(p.text for p in found.passage_more)])
+        if found.entry is not None:
+            e = found.entry
+            return " ".join([e.title, e.answer, *e.levels.values()])
+        return ""
+
+    def _check(self, found: Resolution, constraints: Constraints, tokens: list[str]) -> Resolution:
+        """Answer only what the source says: a year, an issue, a meeting, a name or the kind of value asked
+        for that the answer lacks is looked for in the passages, and said to be unstated if none has it."""
+        if not constraints:
+            return found
+        missing = unmet(constraints, self._answer_text(found))
+        if not missing:
+            return found
+        if not constraints.unknown_names and not constraints.issue:
+            numbers = {t for t in tokens if t.isdigit()}
+            for hit in self.passages.rank(tokens, limit=8):
+                text = f"{hit.passage.heading} {hit.passage.text}"
+                if (hit.coverage >= NARROW_CONFIDENCE and numbers <= self._passage_words(hit.passage)
+                        and not unmet(constraints, text)):
+                    return self._passage_resolution(hit, replace(found, exact=False))
+        return replace(found, unstated=missing)
+
+    def _correction(self, prepared: str) -> Resolution | None:
+        """A question about something that does not exist ("หมวด 8") gets the correction, not "not sure"."""
+        low = prepared.casefold()
+        if (m := _NO_HMUAD.search(low)) and (e := self.by_id.get("pmqa-structure")):
+            return Resolution(e, 1.0, exact=True, prepared=prepared,
+                              correction=f"PMQA 4.0 มี 7 หมวด (หมวด 1 – หมวด 7) ไม่มีหมวด {m.group(1)} ค่ะ")
+        if (m := _NO_PRADEN.search(low)) and (e := self.by_ref.get(f"หมวด {m.group(1)}")):
+            count = sum(1 for r in self.by_ref if re.fullmatch(rf"ประเด็น {m.group(1)}\.\d", r))
+            return Resolution(e, 1.0, exact=True, prepared=prepared,
+                              correction=f"หมวด {m.group(1)} มี {count} ประเด็น (ไม่มีประเด็น {m.group(1)}.{m.group(2)}) ค่ะ")
+        return None
 
     def _topic_overview(self, prepared: str) -> Entry | None:
         """A question about the clinics that no single entry explains well gets the whole schedule
@@ -271,8 +453,18 @@ class KnowledgeBase:
         return None
 
 
+def load_knowledge_base(knowledge_dir: Path) -> KnowledgeBase:
+    """The knowledge base the bot answers from: the entries, every passage of ``sources/*.txt``, and the
+    follow-up words."""
+    from knowledge.loader import load_entries
+
+    return KnowledgeBase(load_entries(knowledge_dir), load_sources(knowledge_dir / "sources"),
+                         load_followup_words(knowledge_dir / "conversation" / "followups.yaml"))
+
+
 def level_text(entry: Entry, level: str) -> str:
     return f"{LEVEL_TITLES[level]}: {entry.levels[level]}" if level in entry.levels else ""
 
 
-__all__ = ["FACETS", "LEVEL_NAMES", "Hit", "KnowledgeBase", "Resolution", "level_text", "query_tokens"]
+__all__ = ["FACETS", "LEVEL_NAMES", "Hit", "KnowledgeBase", "Resolution", "level_text", "load_knowledge_base",
+           "query_tokens"]

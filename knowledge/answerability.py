@@ -1,0 +1,130 @@
+"""Does the chosen answer really answer the question? Say what the source does not say.
+
+A search always finds *something* related: "ผลประเมิน ITA ของ สสช ปี 67" finds the PMQA targets,
+"คะแนน pmqa ปี 2566" finds the 2567 ones. Before answering, the question's specific constraints are
+checked against the answer's text:
+
+* years (2566 vs 2567, "ปี 66"), newsletter issues ("ฉบับที่ 3/2567"), meeting numbers ("ครั้งที่ 2");
+* named things the whole source never mentions (a Latin acronym such as ITA);
+* the kind of value asked for: a person's name, a date, a room, a time, a phone number, a web address,
+  a number.
+
+Pure functions: question text in, constraints out; constraints and a candidate text in, the first
+unmet one out (or None).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_YEAR4 = re.compile(r"(?<!\d)(25[4-7]\d)(?!\d)")
+_YEAR2 = re.compile(r"(?:ปี|พ\.?ศ\.?|ปีงบ(?:ประมาณ)?)\s*(?:พ\.?ศ\.?)?\s*([4-7]\d)(?![\d.])")
+_ISSUE = re.compile(r"ฉบับ(?:ที่)?\s*(\d{1,2})(?:\s*/\s*(25\d\d|\d\d))?")
+_MEETING = re.compile(r"ครั้ง(?:ที่)?\s*(\d{1,2})(?:\s*/\s*(25\d\d|\d\d))?")
+_LATIN = re.compile(r"[a-z][a-z0-9&\-]{1,}", re.IGNORECASE)
+
+_MONTHS = ("ม.ค", "ก.พ", "มี.ค", "เม.ย", "พ.ค", "มิ.ย", "ก.ค", "ส.ค", "ก.ย", "ต.ค", "พ.ย", "ธ.ค", "มกรา", "กุมภา",
+           "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา")
+
+_DATE_VALUE = re.compile(r"\d{1,2}\s*(?:" + "|".join(re.escape(m) for m in _MONTHS) + r")|25\d\d|\d{1,2}/\d{1,2}")
+
+#: What a question asks for → a test that a text holds such a value. Checked in this order.
+ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
+    ("phone", re.compile(r"เบอร์|โทรศัพท์|โทร(?:หา)?(?:ไป)?(?:ที่)?(?:เบอร์)?(?:อะไร|ไหน|เท่าไ)|โทรสาร|แฟกซ์|fax"),
+     lambda t: bool(re.search(r"\d[\d\s-]{6,}\d", t))),
+    ("web", re.compile(r"เว็บ|website|web|ลิงก์|ลิ้งค์|ลิงค์|link|url|ช่องทางออนไลน์|ออนไลน์ผ่าน|ผ่านช่องทาง"),
+     lambda t: bool(re.search(r"https?://|www\.|\.go\.th|\.com|\.or\.th|@[a-z]|youtube|facebook|line", t, re.I))),
+    ("email", re.compile(r"อีเมล|อีเมล์|e-?mail"), lambda t: "@" in t),
+    ("person", re.compile(r"ชื่อ(?:อะไร|ว่าอะไร|จริง|นามสกุล)|ชื่อ.{0,12}(?:อะไร|ใคร)|ใครเป็น|เป็นใคร|ท่านใด|คือใคร"),
+     lambda t: bool(re.search(r"นาย|นาง|นางสาว|ดร\.|อาจารย์|อ\.\S|คุณ\S", t))),
+    ("room", re.compile(r"ห้อง(?:ไหน|อะไร|ใด|ประชุมไหน|ประชุมอะไร)|ที่ไหน|สถานที่|จัดที่|ตึก|ชั้นไหน|ชั้นอะไร"),
+     lambda t: bool(re.search(r"ห้อง|ณ |ชั้น|อาคาร|ออนไลน์|zoom|ผ่านระบบ", t, re.I))),
+    ("time", re.compile(r"กี่โมง|เวลาเท่า|เวลาไหน|เวลาอะไร|กี่ทุ่ม|ตอนกี่"),
+     lambda t: bool(re.search(r"\d{1,2}[.:]\d{2}|น\.", t))),
+    ("date", re.compile(r"วันไหน|วันที่เท่า|วันอะไร|วันใด|เดือนไหน|เดือนอะไร|"
+                        r"(?:ประชุม|คลินิก|จัด|อบรม|สัมมนา|เริ่ม|กิจกรรม|งาน)\S{0,12}(?:เมื่อไร|เมื่อไหร่|เมื่อใด)"),
+     lambda t: bool(_DATE_VALUE.search(t)) or any(m in t for m in _MONTHS)),
+    ("number", re.compile(r"กี่|เท่าไร|เท่าไหร่|จำนวนเท่า|ร้อยละเท่า|ได้คะแนน"), lambda t: bool(re.search(r"\d", t))),
+]
+
+ASKED_NAMES = {"phone": "เบอร์โทรศัพท์", "web": "เว็บไซต์หรือช่องทางออนไลน์", "email": "อีเมล", "person": "ชื่อบุคคล",
+               "room": "สถานที่หรือห้อง", "time": "เวลา", "date": "วันที่", "number": "ตัวเลข"}
+
+
+@dataclass(frozen=True)
+class Constraints:
+    years: frozenset[int] = frozenset()
+    issue: tuple[int, int] | None = None  # (number, year or 0)
+    meeting: tuple[int, int] | None = None
+    unknown_names: tuple[str, ...] = ()
+    asked: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.years or self.issue or self.meeting or self.unknown_names or self.asked)
+
+
+def _be(year: str) -> int:
+    n = int(year)
+    return n + 2500 if n < 100 else n
+
+
+_LAST_YEAR = re.compile(r"ปีที่แล้ว|ปีก่อน|ปีที่ผ่านมา|ปีกลาย|ปีที่แล้วมา")
+_NEXT_YEAR = re.compile(r"ปีหน้า|ปีถัดไป")
+
+
+def constraints_of(question: str, known: Callable[[str], bool], this_year: int = 0) -> Constraints:
+    """The specific things a question asks about. ``known(word)`` says whether the source uses a Latin word;
+    ``this_year`` (the newest newsletter's year) reads "ปีที่แล้ว" and "ปีหน้า"."""
+    low = question.casefold()
+    years = {int(y) for y in _YEAR4.findall(low)} | {_be(y) for y in _YEAR2.findall(low)}
+    if this_year and _LAST_YEAR.search(low):
+        years.add(this_year - 1)
+    if this_year and _NEXT_YEAR.search(low):
+        years.add(this_year + 1)
+    issue = meeting = None
+    if m := _ISSUE.search(low):
+        issue = (int(m.group(1)), _be(m.group(2)) if m.group(2) else 0)
+    if m := _MEETING.search(low):
+        meeting = (int(m.group(1)), _be(m.group(2)) if m.group(2) else 0)
+        years.discard(meeting[1])
+    if issue:
+        years.discard(issue[1])
+    names = tuple(w for w in dict.fromkeys(_LATIN.findall(low)) if not known(w))
+    asked = next((name for name, pattern, _ in ASKED if pattern.search(low)), "")
+    return Constraints(frozenset(years), issue, meeting, names, asked)
+
+
+def _has_year(text: str, year: int) -> bool:
+    short = str(year - 2500)
+    return str(year) in text or bool(re.search(rf"(?<![\d.,]){short}(?![\d.,])", text) and
+                                     re.search(rf"(?:ปี|พ\.?ศ\.?|\.|/)\s*{short}(?!\d)", text))
+
+
+def unmet(c: Constraints, text: str) -> str:
+    """The first constraint ``text`` does not meet, in words for the reply ("" when all are met)."""
+    low = text.casefold()
+    for name in c.unknown_names:
+        return f"เรื่อง “{name.upper()}”"
+    if c.issue:
+        number, year = c.issue
+        label = f"{number}/{year}" if year else f"{number}"
+        if not re.search(rf"ฉบับ(?:ที่)?\s*{number}\s*/", low) or (year and f"{number}/{year}" not in low):
+            return f"สารประชาสัมพันธ์ฉบับที่ {label}"
+    if c.meeting:
+        number, year = c.meeting
+        label = f"ครั้งที่ {number}/{year}" if year else f"ครั้งที่ {number}"
+        if not re.search(rf"ครั้ง(?:ที่)?\s*{number}(?!\d)", low) or (year and f"{number}/{year}" not in low):
+            return f"การประชุม{label}"
+    for year in sorted(c.years):
+        if not _has_year(low, year):
+            return f"ข้อมูลของปี {year}"
+    if c.asked:
+        test = next(t for name, _, t in ASKED if name == c.asked)
+        if not test(text):
+            return ASKED_NAMES[c.asked]
+    return ""
+
+
+__all__ = ["ASKED_NAMES", "Constraints", "constraints_of", "unmet"]

@@ -1,0 +1,161 @@
+"""Follow-up questions resolved against the last topic ("ประเด็น 4.2" → "แล้วระดับ advance ล่ะ").
+
+Pure: the question (already prepared by ``thai.prepare``), its tokens and the remembered topic in, a
+self-contained question out (or None when the message is not a follow-up). The words that mark a
+follow-up are data: ``knowledge/conversation/followups.yaml``.
+
+Rewriting into a self-contained question, rather than answering "from the topic" directly, keeps one
+way of answering: the rewritten question goes through the same references and ranking as any other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.loader import load_yaml
+from knowledge.schema import Entry, SchemaError
+
+LEVELS = {"basic": "basic", "พื้นฐาน": "basic", "advance": "advance", "advanced": "advance",
+          "ก้าวหน้า": "advance", "significance": "significance", "significant": "significance",
+          "พัฒนาจนเกิดผล": "significance"}
+_ITEM = re.compile(r"(?:ข้อ|ประเด็น|อัน|ตัว)(?:ที่)?\s*([1-9])(?![\d.])")
+_BARE_NUMBER = re.compile(r"^\D*?(?<![\d.])([1-9])(?![\d.])\D*$")
+_HMUAD = re.compile(r"หมวด(?:ที่)?\s*([1-9])(?!\d)")
+_HMUAD_OF = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*([1-7])")
+_PRADEN_REF = re.compile(r"^ประเด็น ([1-7])\.([1-6])$")
+_KPI_ID = re.compile(r"^kpi-(\d{1,2})$")
+_CLINIC = re.compile(r"^คลินิก หมวด ([1-7])$")
+
+
+@dataclass(frozen=True)
+class FollowUpWords:
+    markers: frozenset[str]
+    attributes: frozenset[str]
+    deictic: dict[str, str]
+    memory_minutes: int
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What the last answer was about, reduced to what a follow-up can refer to."""
+
+    key: str  # an entry id, or "passage:<id>"
+    kind: str  # praden, hmuad, clinic, meeting, indicator, activity, entry, passage
+    anchor: str  # a self-contained way to name it: "ประเด็น 4.2", "คลินิกหมวด 5", "ตัวชี้วัดที่ 3"
+    hmuad: int = 0
+    praden: str = ""  # "4.2"
+
+
+def load_followup_words(path: Path) -> FollowUpWords:
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise SchemaError(f"{path.name}: ต้องเป็น mapping (must be a mapping)")
+    lists = {}
+    for name in ("markers", "attributes"):
+        value = data.get(name)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise SchemaError(f"{path.name}: '{name}' ต้องเป็นรายการข้อความ ({name} must be a list of words)")
+        lists[name] = frozenset(v.strip().casefold() for v in value)
+    deictic = data.get("deictic") or {}
+    kinds = {"hmuad", "praden", "indicator", "activity", "clinic", "topic"}
+    if not isinstance(deictic, dict) or not all(isinstance(k, str) and v in kinds for k, v in deictic.items()):
+        raise SchemaError(f"{path.name}: 'deictic' ต้องจับคู่คำกับ {sorted(kinds)}")
+    minutes = data.get("memory_minutes", 30)
+    if not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
+        raise SchemaError(f"{path.name}: 'memory_minutes' ต้องเป็นจำนวนนาที 1–1440")
+    return FollowUpWords(lists["markers"], lists["attributes"], dict(deictic), minutes)
+
+
+def topic_of(entry: Entry) -> Topic:
+    """The topic an answered entry leaves behind."""
+    for ref in entry.refs:
+        if m := _PRADEN_REF.match(ref):
+            return Topic(entry.id, "praden", ref, int(m.group(1)), f"{m.group(1)}.{m.group(2)}")
+        if m := _CLINIC.match(ref):
+            return Topic(entry.id, "clinic", f"คลินิกหมวด {m.group(1)}", int(m.group(1)))
+    if m := _KPI_ID.match(entry.id):
+        return Topic(entry.id, "indicator", f"ตัวชี้วัดที่ {int(m.group(1))}")
+    hmuad = int(m.group(1)) if (m := _HMUAD_OF.search(entry.title)) else 0
+    if entry.id.startswith("meeting-hmuad-"):
+        return Topic(entry.id, "meeting", f"ประชุมคณะทำงานหมวด {hmuad}", hmuad)
+    if entry.id.startswith("hmuad-") and any(r.startswith("หมวด ") for r in entry.refs):
+        ref = entry.refs[0]
+        facet = ref.split("/", 1)[1] if "/" in ref else ""
+        return Topic(entry.id, "hmuad", f"{facet}หมวด {hmuad}" if facet else f"หมวด {hmuad}", hmuad)
+    if entry.id.startswith("activity-") or entry.topic == "กิจกรรมคุณธรรม":
+        return Topic(entry.id, "activity", entry.title, hmuad)
+    return Topic(entry.id, "entry", entry.title, hmuad)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    question: str
+    #: True when the message cannot stand alone ("ห้องไหน", "ข้อ 2 ล่ะ"); False when it might ("แล้ว ADR ล่ะ"),
+    #: so the caller tries it as it stands first.
+    certain: bool
+
+
+def follow_up(prepared: str, tokens: list[str], topic: Topic | None, words: FollowUpWords,
+              has_own_reference: bool) -> FollowUp | None:
+    """A self-contained question for a follow-up about ``topic``; None when this is not a follow-up.
+
+    ``tokens`` are the question's content tokens (stop words removed); ``has_own_reference`` says
+    whether the question names a หมวด, ประเด็น, indicator... of its own.
+    """
+    found = _rewrite(prepared, tokens, topic, words, has_own_reference)
+    if found is None:
+        return None
+    rewritten, certain = found
+    return FollowUp(rewritten, certain)
+
+
+def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: FollowUpWords,
+             has_own_reference: bool) -> tuple[str, bool] | None:
+    if topic is None or not prepared.strip():
+        return None
+    low = prepared.casefold()
+    toks = [t.casefold() for t in tokens]
+    marked = any(t in words.markers for t in toks)
+    deixis = next((w for w in words.deictic if w in low.replace(" ", "")), "")
+    rest = [t for t in toks if t not in words.markers and t not in words.attributes and not t.isdigit()
+            and t not in {"หมวด", "ที่", "ข้อ", "อัน", "ตัว", "ระดับ", "ประเด็น"}]
+    only_attributes = bool(toks) and not rest
+    if not (marked or deixis or only_attributes):
+        return None
+    level = next((LEVELS[t] for t in toks if t in LEVELS), "")
+    if level and topic.praden and not has_own_reference:
+        return f"ประเด็น {topic.praden} ระดับ {level}", True
+    own_hmuad = _HMUAD.search(low)
+    bare = not [t for t in toks if t not in words.markers and not t.isdigit() and t not in {"หมวด", "ที่"}]
+    if own_hmuad and bare:
+        number = own_hmuad.group(1)
+        if topic.kind == "clinic":
+            return f"คลินิกหมวด {number}", True
+        if topic.kind == "meeting":
+            return f"ประชุมคณะทำงานหมวด {number}", True
+        if topic.kind == "praden" and level:
+            return None  # "หมวด 5 ระดับ advance" names no ประเด็น: let the search say so
+        if topic.kind == "hmuad" and topic.anchor != f"หมวด {topic.hmuad}":
+            return topic.anchor.replace(f"หมวด {topic.hmuad}", f"หมวด {number}"), True
+        return None
+    if has_own_reference and not deixis:
+        return None
+    item = _ITEM.search(low) or (_BARE_NUMBER.match(low) if not rest else None)
+    if item and topic.hmuad and not rest and not _HMUAD.search(low):
+        n = int(item.group(1))
+        if 1 <= n <= 6 and topic.hmuad <= 6:
+            return f"ประเด็น {topic.hmuad}.{n}", True
+    if deixis:
+        kind = words.deictic[deixis]
+        anchor = {"hmuad": f"หมวด {topic.hmuad}" if topic.hmuad else topic.anchor,
+                  "praden": f"ประเด็น {topic.praden}" if topic.praden else topic.anchor}.get(kind, topic.anchor)
+        squeezed = low.replace(" ", "")
+        return squeezed.replace(deixis, f" {anchor} ").strip(), True
+    if rest and not marked:
+        return None
+    return f"{topic.anchor} {prepared}", not rest
+
+
+__all__ = ["FollowUp", "FollowUpWords", "Topic", "follow_up", "load_followup_words", "topic_of"]

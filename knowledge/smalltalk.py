@@ -1,0 +1,119 @@
+"""Small talk: greetings, thanks, "ok", praise, complaints, "who are you", asking for a person.
+
+Thai users open and close almost every chat this way, so these get a short, warm reply of their own
+instead of a knowledge entry ("ขอบคุณครับ" must never open the Hall of Fame activity). The phrases and
+replies are data (``knowledge/conversation/smalltalk.yaml``), checked when loaded. Matching is pure: a
+message is small talk only when the whole of it is a known phrase once polite endings, laughter,
+emoji and punctuation are taken off; "สวัสดีค่ะ หมวด 3 คืออะไร" is a question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.loader import load_yaml
+from knowledge.schema import SchemaError
+from thai import fold
+
+#: Endings and fillers that do not change what a message means (longest first when stripping).
+PARTICLES = sorted(
+    """ครับผม ครับ คับ ค่ะ ค่า คะ คร้าบ จ้า จ้ะ จ๊ะ จ่ะ นะคะ นะครับ นะ น้า น่ะ เลย จ้ะ ฮะ ฮับ งับ
+    พี่ น้อง น้องบอท บอท หนู ด้วย มากๆ มาก จริงๆ สุดๆ""".split(),
+    key=len,
+    reverse=True,
+)
+_NOISE = re.compile(r"[\s!?.,~^_*'\"“”‘’()\-\u2000-\u2BFF\U0001F000-\U0001FAFF]+|5{3,}|ๆ")
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    phrases: frozenset[str]
+    replies: tuple[str, ...]
+    menu: bool = False
+    contact: bool = False
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    intents: tuple[Intent, ...]
+    contact: str
+
+    def match(self, text: str) -> Intent | None:
+        """The intent the whole message expresses, or None when it asks or says anything more."""
+        key = core_of(text)
+        if len(key) > 40:
+            return None
+        if not key:
+            # Nothing but endings ("ค่ะ", "ครับ") or emoji: an acknowledgement, if anything was typed.
+            return self.by_id("acknowledge") if text.strip() else None
+        for intent in self.intents:
+            if key in intent.phrases:
+                return intent
+        return None
+
+    def by_id(self, intent_id: str) -> Intent | None:
+        return next((i for i in self.intents if i.id == intent_id), None)
+
+
+def core_of(text: str) -> str:
+    """The message without spaces, punctuation, emoji, laughter and polite endings, folded."""
+    key = _NOISE.sub("", fold(text[:200]))
+    changed = True
+    while changed and key:
+        changed = False
+        for particle in PARTICLES:
+            if key.endswith(particle) and len(key) > len(particle) or key == particle and particle in _ALONE:
+                key = key[: -len(particle)]
+                changed = True
+                break
+    return key
+
+
+#: Particles that are a whole message on their own ("ค่ะ"): stripped to nothing (an acknowledgement).
+_ALONE = frozenset({"ครับ", "คับ", "ค่ะ", "ค่า", "คะ", "คร้าบ", "จ้า", "จ้ะ", "จ๊ะ", "ฮะ", "งับ", "ครับผม"})
+
+
+def reply_for(intent: Intent, turn: int) -> str:
+    """One of the intent's replies, varied by the turn number so a chat does not repeat itself."""
+    return intent.replies[turn % len(intent.replies)]
+
+
+def load_smalltalk(path: Path) -> SmallTalk:
+    data = load_yaml(path)
+    where = path.name
+    if not isinstance(data, dict) or not isinstance(data.get("intents"), list):
+        raise SchemaError(f"{where}: ไฟล์ต้องมี 'intents:' เป็นรายการ (file must have an 'intents' list)")
+    contact = data.get("contact")
+    if not isinstance(contact, str) or not contact.strip():
+        raise SchemaError(f"{where}: ต้องมี 'contact' เป็นข้อความ (missing 'contact' text)")
+    intents: list[Intent] = []
+    seen: dict[str, str] = {}
+    for n, raw in enumerate(data["intents"], start=1):
+        at = f"{where} intent ที่ {n}"
+        if not isinstance(raw, dict) or set(raw) - {"id", "phrases", "replies", "menu", "contact"}:
+            raise SchemaError(f"{at}: ใช้ได้เฉพาะช่อง id, phrases, replies, menu, contact (unknown fields)")
+        intent_id, phrases, replies = raw.get("id"), raw.get("phrases"), raw.get("replies")
+        if not isinstance(intent_id, str) or not intent_id:
+            raise SchemaError(f"{at}: ไม่มี 'id' (missing id)")
+        for name, value in (("phrases", phrases), ("replies", replies)):
+            if not isinstance(value, list) or not value or not all(isinstance(v, (str, int)) and str(v).strip()
+                                                                   for v in value):
+                raise SchemaError(f"{at} ({intent_id}): '{name}' ต้องเป็นรายการข้อความที่ไม่ว่าง")
+        keys = set()
+        for phrase in phrases:  # type: ignore[union-attr]
+            key = core_of(str(phrase))
+            if not key:
+                continue
+            if key in seen and seen[key] != intent_id:
+                raise SchemaError(f"{at} ({intent_id}): วลี {phrase!r} ซ้ำกับ intent '{seen[key]}' (duplicate phrase)")
+            seen[key] = intent_id
+            keys.add(key)
+        intents.append(Intent(intent_id, frozenset(keys), tuple(str(r).strip() for r in replies),  # type: ignore[union-attr]
+                              bool(raw.get("menu")), bool(raw.get("contact"))))
+    return SmallTalk(tuple(intents), contact.strip())
+
+
+__all__ = ["Intent", "SmallTalk", "core_of", "load_smalltalk", "reply_for"]
