@@ -58,6 +58,8 @@ def visible_text(messages: list[Any]) -> str:
 
 def judge(item: dict, answer: str, handler: str) -> bool:
     text = fold(answer)
+    if item.get("none") and any(fold(p) in text for p in item["none"]):
+        return False
     if item.get("oos"):
         return handler == "pmqa-unsure" or any(fold(m) in text for m in NOT_FOUND_MARKERS)
     if handler == "pmqa-unsure" or text.startswith(("ไม่พบ", "ไม่แน่ใจ")):
@@ -70,6 +72,7 @@ def judge(item: dict, answer: str, handler: str) -> bool:
 
 
 def load_questions(path: Path) -> list[dict]:
+    """Questions or dialogues, one JSON object a line (``shared/eval/README.md``)."""
     items = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
@@ -80,26 +83,54 @@ def load_questions(path: Path) -> list[dict]:
     return items
 
 
-def run(engine: Any, items: list[dict], user_id: str) -> list[Outcome]:
+def _ask(engine: Any, item: dict, user_id: str, n: str) -> Outcome:
     from channels.line import event_to_request, render
 
+    event = {
+        "type": "message", "mode": "active", "timestamp": 0, "webhookEventId": f"eval-{n}",
+        "deliveryContext": {"isRedelivery": False}, "replyToken": f"eval-token-{n}",
+        "source": {"type": "user", "userId": user_id},
+        "message": {"type": "text", "id": n, "quoteToken": "q", "text": item["q"]},
+    }
+    req = event_to_request(event)
+    if req is None:
+        return Outcome(item.get("id", n), item.get("kind", ""), item["q"], False, "", "none")
+    reply = engine.answer(req)
+    answer = visible_text(render(reply))
+    return Outcome(item.get("id", n), item.get("kind", ""), item["q"], judge(item, answer, reply.handler), answer,
+                   reply.handler)
+
+
+def run(engine: Any, items: list[dict], user_id: str) -> list[Outcome]:
+    """Questions, or dialogues (``turns``: sent in order by one person; each turn judged like a question).
+
+    Every dialogue starts from a fresh conversation (a person of its own, registered like ``user_id``), so
+    one dialogue's topic cannot help or hurt the next; single questions are all asked by ``user_id``."""
     outcomes = []
     for i, item in enumerate(items):
-        event = {
-            "type": "message", "mode": "active", "timestamp": 0, "webhookEventId": f"eval-{i}",
-            "deliveryContext": {"isRedelivery": False}, "replyToken": f"eval-token-{i}",
-            "source": {"type": "user", "userId": user_id},
-            "message": {"type": "text", "id": str(i), "quoteToken": "q", "text": item["q"]},
-        }
-        req = event_to_request(event)
-        if req is None:
-            outcomes.append(Outcome(item.get("id", str(i)), item.get("kind", ""), item["q"], False, "", "none"))
+        if "turns" not in item:
+            outcomes.append(_ask(engine, item, user_id, str(i)))
             continue
-        reply = engine.answer(req)
-        answer = visible_text(render(reply))
-        outcomes.append(Outcome(item.get("id", str(i)), item.get("kind", ""), item["q"],
-                                judge(item, answer, reply.handler), answer, reply.handler))
+        speaker = _fresh_speaker(engine, user_id, i)
+        for t, turn in enumerate(item["turns"]):
+            turn = {**turn, "id": f"{item.get('id', i)}.{t + 1}", "kind": "dialogue"}
+            outcomes.append(_ask(engine, turn, speaker, f"{i}-{t}"))
     return outcomes
+
+
+def _fresh_speaker(engine: Any, like: str, n: int) -> str:
+    """A new registered person with the same role as ``like``, for one dialogue."""
+    from db.models import User
+    from db.session import transaction
+
+    speaker = f"U{n:08d}" + like[9:] if len(like) == 33 else f"{like}-{n}"
+    with transaction(engine.sessions) as session:
+        model = session.query(User).filter_by(line_user_id=like).one_or_none()
+        if session.query(User).filter_by(line_user_id=speaker).one_or_none() is None:
+            session.add(User(line_user_id=speaker, full_name=model.full_name if model else "ผู้ทดสอบ",
+                             unit=model.unit if model else "พส.", role=model.role if model else "staff",
+                             status="active"))
+    return speaker
 
 
 def summary(outcomes: list[Outcome]) -> dict[str, Any]:

@@ -168,11 +168,20 @@ def split_source(text: str, issue: Issue, start_id: int = 0) -> list[Passage]:
     passages: list[Passage] = []
     section = heading = ""
 
+    heading_used = True
+
     def add(body: str) -> None:
+        nonlocal heading_used
         body = re.sub(r"\s+", " ", body).strip(" -•*")
         if len(body) >= 8:
+            heading_used = True
             for piece in _cut(body):
                 passages.append(Passage(start_id + len(passages), piece, section, heading, issue))
+
+    def keep_unused_heading() -> None:
+        """A short heading no passage followed still says something: keep it as a passage of its own."""
+        if not heading_used and heading:
+            add(heading)
 
     for block in _blocks(lines):
         first = block[0].strip()
@@ -184,12 +193,14 @@ def split_source(text: str, issue: Issue, start_id: int = 0) -> list[Passage]:
                 continue
             listed.add(title)
             if len(block) <= 2:
+                add(" ".join(line.strip() for line in block))  # an entry of the contents: what the issue holds
                 continue
         if len(block) == 1 and "\t" not in block[0] and len(first) <= LONGEST_HEADING:
             if not re.fullmatch(r"[\d\s.]+", first):
-                heading = first
-            if not re.fullmatch(r"[\d\s.]+", first):
-                add(first) if len(first) >= SHORTEST_LINE else None
+                keep_unused_heading()
+                heading, heading_used = first, False
+                if len(first) >= SHORTEST_LINE:
+                    add(first)
             continue
         if any("\t" in line for line in block):
             for row in _table_rows(block):
@@ -209,6 +220,7 @@ def split_source(text: str, issue: Issue, start_id: int = 0) -> list[Passage]:
                 add(f"{last.text} {pending}")
             else:
                 add(pending)
+    keep_unused_heading()
     return passages
 
 

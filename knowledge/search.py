@@ -155,6 +155,7 @@ class KnowledgeBase:
         self.passages = PassageIndex(passages or [], query_tokens)
         self.followups = followups or FollowUpWords(frozenset(), frozenset(), {}, 30)
         self.by_id = {e.id: e for e in entries}
+        self._position = {e.id: i for i, e in enumerate(entries)}
         self.by_ref = {ref: e for e in entries for ref in e.refs}
         #: Titles and example questions, folded: a question asked exactly as written finds its entry.
         self.by_question: dict[str, Entry] = {}
@@ -164,8 +165,10 @@ class KnowledgeBase:
         self._build_index()
 
     # ----- index -------------------------------------------------------------------------
-    def _doc_tokens(self, e: Entry) -> Counter[str]:
+    def _doc_tokens(self, e: Entry) -> tuple[Counter[str], frozenset[str]]:
+        """The entry's weighted bag of words, and the words its text says (title, answer, levels)."""
         bag: Counter[str] = Counter()
+        said: set[str] = set()
         fields = {
             "title": [e.title],
             "refs": list(e.refs),
@@ -178,7 +181,9 @@ class KnowledgeBase:
             for text in texts:
                 for tok in query_tokens(text):
                     bag[tok] += weight
-        return bag
+                    if name in ("title", "answer"):
+                        said.add(tok)
+        return bag, frozenset(said)
 
     def _strong_tokens(self, e: Entry) -> frozenset[str]:
         """Words that say what the entry is about (not merely words its answer happens to use)."""
@@ -189,9 +194,12 @@ class KnowledgeBase:
         self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._lengths: list[int] = []
         self._strong: list[frozenset[str]] = []
+        #: Every word of each entry's whole text: does the entry *say* what a narrow question asks?
+        self._said: list[frozenset[str]] = []
         for i, e in enumerate(self.entries):
             self._strong.append(self._strong_tokens(e))
-            bag = self._doc_tokens(e)
+            bag, said = self._doc_tokens(e)
+            self._said.append(said)
             self._lengths.append(sum(bag.values()))
             for tok, tf in bag.items():
                 self._postings[tok].append((i, tf))
@@ -202,8 +210,6 @@ class KnowledgeBase:
         }
         #: An unknown word is as informative as the rarest known one.
         self._unknown_idf = math.log(1 + (n - 0.5) / 0.5)
-        #: Every word of each entry's whole text: does the entry *say* what a narrow question asks?
-        self._said = [frozenset(query_tokens(" ".join([e.title, e.answer, *e.levels.values()]))) for e in self.entries]
         corpus = " ".join([*(e.answer for e in self.entries), *(e.title for e in self.entries),
                            *(p.text for p in self.passages.passages)]).casefold()
         curated = " ".join(" ".join([*e.keywords, *e.questions, *e.refs]) for e in self.entries).casefold()
@@ -318,7 +324,7 @@ class KnowledgeBase:
         if hits and hits[0].confidence >= threshold:
             found = Resolution(hits[0].entry, hits[0].confidence, candidates=hits, prepared=prepared)
             if best_passage is not None:
-                said = self._coverage(tokens, self._said[self.entries.index(hits[0].entry)])
+                said = self._coverage(tokens, self._said[self._position[hits[0].entry.id]])
                 if best_passage.coverage >= PASSAGE_CONFIDENCE and best_passage.coverage >= said + PASSAGE_MARGIN:
                     found = self._passage_resolution(best_passage, found)
             return self._check(found, constraints, tokens)
@@ -329,7 +335,9 @@ class KnowledgeBase:
         topic = self._topic_overview(prepared)
         if topic is not None:
             return Resolution(topic, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
-        return Resolution(None, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
+        unsure = Resolution(None, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
+        # "ผลประเมิน ITA": nothing answers, and the source never names the thing asked about: say so.
+        return replace(unsure, unstated=unmet(constraints, "")) if constraints.unknown_names else unsure
 
     # ----- passages and answerability ----------------------------------------------------
     def _coverage(self, tokens: list[str], words: frozenset[str]) -> float:
@@ -346,8 +354,8 @@ class KnowledgeBase:
         """A reference ("หมวด 6") answers a broad question; when the question asks something narrower
         that the entry does not say ("...แบ่งกิจกรรมปรับปรุงประสิทธิภาพเป็นกี่ประเภท"), the passage that
         says it wins, the reference counting as strong evidence for passages about the same thing."""
-        said = self._said[self.entries.index(entry)]
-        strong = self._strong[self.entries.index(entry)]
+        said = self._said[self._position[entry.id]]
+        strong = self._strong[self._position[entry.id]]
         focus = [t for t in tokens if t not in strong and t not in REF_WORDS and not t.isdigit() and len(t) > 1]
         if not focus:
             return None
@@ -384,7 +392,8 @@ class KnowledgeBase:
 
     def _continuation(self, passage: Passage) -> tuple[Passage, ...]:
         """The items of a list that a passage introduces ("... แบ่งเป็น 3 ประเภท ดังนี้")."""
-        if not re.search(r"(ดังนี้|ได้แก่|ประกอบด้วย|:)\s*$", passage.text):
+        if not re.search(r"(ดังนี้|ได้แก่|ประกอบด้วย|:|\d+\s*(?:ประเภท|แบบ|ข้อ|ด้าน|ขั้นตอน|ประการ|รูปแบบ|ระดับ|ส่วน))\s*$",
+                         passage.text):
             return ()
         following = self.passages.passages[passage.id + 1: passage.id + 7]
         return tuple(p for p in following if p.heading == passage.heading and p.section == passage.section)
