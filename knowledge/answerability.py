@@ -37,10 +37,11 @@ ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
     ("web", re.compile(r"เว็บ|website|web|ลิงก์|ลิ้งค์|ลิงค์|link|url|ช่องทางออนไลน์|ออนไลน์ผ่าน|ผ่านช่องทาง"),
      lambda t: bool(re.search(r"https?://|www\.|\.go\.th|\.com|\.or\.th|@[a-z]|youtube|facebook|line", t, re.I))),
     ("email", re.compile(r"อีเมล|อีเมล์|e-?mail"), lambda t: "@" in t),
-    ("person", re.compile(r"ชื่อ(?:อะไร|ว่าอะไร|จริง|นามสกุล)|ชื่อ.{0,12}(?:อะไร|ใคร)|ใครเป็น|เป็นใคร|ท่านใด|คือใคร"),
+    ("person", re.compile(r"ชื่อ(?:อะไร|ว่าอะไร|จริง|นามสกุล)|ชื่อ.{0,12}(?:อะไร|ใคร)|ใครเป็น|เป็นใคร|ท่านใด|คือใคร|"
+                          r"ขอชื่อ|รายชื่อ|ใครได้"),
      lambda t: bool(re.search(r"นาย|นาง|นางสาว|ดร\.|อาจารย์|อ\.\S|คุณ\S", t))),
     ("room", re.compile(r"ห้อง(?:ไหน|อะไร|ใด|ประชุมไหน|ประชุมอะไร)|ที่ไหน|สถานที่|จัดที่|ตึก|ชั้นไหน|ชั้นอะไร"),
-     lambda t: bool(re.search(r"ห้อง|ณ |ชั้น|อาคาร|ออนไลน์|zoom|ผ่านระบบ", t, re.I))),
+     lambda t: bool(re.search(r"ห้อง\S{0,8}\s*\d|ห้องประชุม\S|ณ ห้อง|ชั้น \d|อาคาร|ออนไลน์|zoom|ผ่านระบบ", t, re.I))),
     ("time", re.compile(r"กี่โมง|เวลาเท่า|เวลาไหน|เวลาอะไร|กี่ทุ่ม|ตอนกี่"),
      lambda t: bool(re.search(r"\d{1,2}[.:]\d{2}|น\.", t))),
     ("date", re.compile(r"วันไหน|วันที่เท่า|วันอะไร|วันใด|เดือนไหน|เดือนอะไร|"
@@ -53,6 +54,11 @@ ASKED_NAMES = {"phone": "เบอร์โทรศัพท์", "web": "เ�
                "room": "สถานที่หรือห้อง", "time": "เวลา", "date": "วันที่", "number": "ตัวเลข"}
 
 
+#: "กี่ถุง", "กี่ประเภท": the unit a counted answer must name (time of day and vague words left out).
+_COUNTED = re.compile(r"กี่\s*([ก-๙]{2,8}?)(?:\s|$|ครับ|ค่ะ|คะ|คับ|กัน|แล้ว|บ้าง|อ่ะ|นะ|ซี)")
+_NOT_UNITS = frozenset({"โมง", "ทุ่ม", "ปี", "วัน", "เดือน", "ครั้ง", "คน", "ที"})
+
+
 @dataclass(frozen=True)
 class Constraints:
     years: frozenset[int] = frozenset()
@@ -60,6 +66,8 @@ class Constraints:
     meeting: tuple[int, int] | None = None
     unknown_names: tuple[str, ...] = ()
     asked: str = ""
+    #: The unit of a count asked for ("ถุง" in "กี่ถุง"): the answer must give a number of them.
+    unit: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.years or self.issue or self.meeting or self.unknown_names or self.asked)
@@ -93,7 +101,10 @@ def constraints_of(question: str, known: Callable[[str], bool], this_year: int =
         years.discard(issue[1])
     names = tuple(w for w in dict.fromkeys(_LATIN.findall(low)) if not known(w))
     asked = next((name for name, pattern, _ in ASKED if pattern.search(low)), "")
-    return Constraints(frozenset(years), issue, meeting, names, asked)
+    unit = ""
+    if asked == "number" and (m := _COUNTED.search(low)) and m.group(1) not in _NOT_UNITS:
+        unit = m.group(1)
+    return Constraints(frozenset(years), issue, meeting, names, asked, unit)
 
 
 def _has_year(text: str, year: int) -> bool:
@@ -124,6 +135,8 @@ def unmet(c: Constraints, text: str) -> str:
         test = next(t for name, _, t in ASKED if name == c.asked)
         if not test(text):
             return ASKED_NAMES[c.asked]
+    if c.unit and not re.search(rf"\d[\d,.]*\s*\S{{0,6}}{re.escape(c.unit)}|{re.escape(c.unit)}\S{{0,6}}\s*\d", low):
+        return f"จำนวน{c.unit}"
     return ""
 
 

@@ -74,7 +74,7 @@ _STEP = re.compile(r"ขั้น(?:ตอน)?(?:ที่)?\s*([1-6])(?!\d)")
 #: Words of a reference itself: not what a narrow question asks beyond it.
 REF_WORDS = frozenset({"หมวด", "ประเด็น", "ที่", "ตัวชี้วัด", "คลินิก", "ข้อ", "ระดับ", "pmqa", "คณะทำงาน"})
 #: A passage answers when it holds this share of the question's information…
-PASSAGE_CONFIDENCE = 0.7
+PASSAGE_CONFIDENCE = 0.55
 #: …and, against a ranked entry, this much more of it than the entry's whole text does.
 PASSAGE_MARGIN = 0.2
 #: A passage answers the part of a question a reference does not (the words beyond "หมวด 6").
@@ -277,8 +277,11 @@ class KnowledgeBase:
         return None
 
     def knows_word(self, word: str) -> bool:
-        """Whether the source (or everyday chat English) uses this Latin word."""
-        return word.casefold() in self._latin
+        """Whether the source (or everyday chat English) uses this Latin word, or one a typo away ("off")."""
+        word = word.casefold()
+        if word in self._latin or len(word) < 3:
+            return True
+        return any(_one_edit(word, known) for known in self._latin if abs(len(known) - len(word)) <= 1)
 
     def find(self, text: str, threshold: float, topic: Topic | None = None) -> Resolution:
         """The answer to one message, read as a follow-up of ``topic`` when it cannot stand alone."""
@@ -454,12 +457,23 @@ class KnowledgeBase:
         if not rest:
             return None
         for hit in self.rank(prepared, limit=3):
-            about_same = marker in hit.entry.title or any(r.startswith(marker) for r in hit.entry.refs)
+            about_same = (marker in hit.entry.title or any(r.startswith(marker) for r in hit.entry.refs)
+                          or marker in hit.entry.answer)
             if hit.entry is not entry and about_same and hit.confidence >= REFINE_CONFIDENCE:
                 return hit.entry
             if hit.entry is entry:
                 return None
         return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one typed character at most (added, dropped or changed)."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def load_knowledge_base(knowledge_dir: Path) -> KnowledgeBase:

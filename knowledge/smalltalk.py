@@ -20,7 +20,7 @@ from thai import fold
 #: Endings and fillers that do not change what a message means (longest first when stripping).
 PARTICLES = sorted(
     """ครับผม ครับ คับ ค่ะ ค่า คะ คร้าบ จ้า จ้ะ จ๊ะ จ่ะ นะคะ นะครับ นะ น้า น่ะ เลย จ้ะ ฮะ ฮับ งับ
-    พี่ น้อง น้องบอท บอท หนู ด้วย มากๆ มาก จริงๆ สุดๆ""".split(),
+    พี่ น้อง น้องบอท บอท หนู ด้วย มากๆ มาก จริงๆ สุดๆ หน่อย ที สิ ซิ ได้ไหม ได้มั้ย ได้ป่าว""".split(),
     key=len,
     reverse=True,
 )
@@ -52,7 +52,25 @@ class SmallTalk:
         for intent in self.intents:
             if key in intent.phrases:
                 return intent
-        return None
+        return self._sequence(key)
+
+    def _sequence(self, key: str) -> Intent | None:
+        """Several phrases in one message ("โอเคค่ะ ขอบคุณค่ะ"): the last one says what to answer."""
+        by_phrase = {p: i for i in self.intents for p in i.phrases}
+        # best[k]: the intent of the last phrase of a split of key[:k] into known phrases (with endings).
+        best: list[Intent | None] = [None] * (len(key) + 1)
+        reachable = [True] + [False] * len(key)
+        for end in range(1, len(key) + 1):
+            for start in range(max(0, end - 25), end):
+                if not reachable[start]:
+                    continue
+                piece = core_of(key[start:end])
+                intent = by_phrase.get(piece) if piece else best[start]
+                if intent is not None or (not piece and start > 0):
+                    reachable[end] = True
+                    best[end] = intent or best[start]
+                    break
+        return best[len(key)] if reachable[len(key)] else None
 
     def by_id(self, intent_id: str) -> Intent | None:
         return next((i for i in self.intents if i.id == intent_id), None)
