@@ -31,6 +31,8 @@ LONGEST_HEADING = 100
 K1 = 1.2
 B = 0.5
 
+#: Brackets and bold marks glued to words ("[Innovation]", "**Stop**") hide them from the tokeniser.
+_BRACKETS = re.compile(r"[\[\]()*“”\"'{}]")
 _ISSUE = re.compile(r"ฉบับที่\s*(\d{1,2})\s*/\s*(25\d\d)")
 
 
@@ -253,9 +255,9 @@ class PassageIndex:
         self._bags: list[frozenset[str]] = []
         for p in passages:
             bag: Counter[str] = Counter()
-            for tok in tokens_of(p.text):
+            for tok in tokens_of(_BRACKETS.sub(" ", p.text)):
                 bag[tok] += 1.0
-            for tok in tokens_of(p.heading):
+            for tok in tokens_of(_BRACKETS.sub(" ", p.heading)):
                 bag[tok] += 0.5  # the heading says what the passage is about, weighing less than its words
             self._bags.append(frozenset(bag))
             self._lengths.append(sum(bag.values()))

@@ -31,6 +31,8 @@ STOPWORDS = frozenset(
     ครับ ค่ะ คะ ค่า คับ นะ นะคะ นะครับ จ้า จ้ะ จ๊ะ หน่อย ด้วย ขอ ช่วย บอก อยาก ทราบ รู้ ถาม สอบถาม
     เป็น มี ของ ที่ และ กับ ใน ให้ ได้ ไป มา จะ ว่า แล้ว ก็ การ ความ เรื่อง เกี่ยวกับ หมายถึง แปลว่า
     เท่าไร เท่าไหร่ กี่ ทำ ต้อง ควร คุณ เรา ผม ฉัน หนู ดู ขอดู อธิบาย สรุป ประกอบด้วย ประกอบ
+    ยกตัวอย่าง ตัวอย่าง ความหมาย หมายความว่า ตาม เล่ม นี้ ภาษาไทย เรียก เรียกว่า นับตั้งแต่ ตั้งแต่ ถึง หน่อย
+    แค่ไหน ไร อ่ะ อะ ป่าว เปล่า ปะ เหรอ หรอ ล่ะ หละ มั๊ย ได้ไหม ได้มั้ย
     the a an is are what of to and in""".split()
 )
 
@@ -71,6 +73,8 @@ _KPI = re.compile(r"(?:ตัวชี้วัด(?:ที่)?|kpi|ตัว�
 _C = re.compile(r"(?<![a-z0-9])c\s?([1-6])(?!\d)", re.IGNORECASE)
 _FACTOR = re.compile(r"ปัจจัย(?:.*?(?:ข้อ(?:ที่)?|ประการที่)|\s*(?:ที่)?)\s*([1-3])(?![\d.])")
 _STEP = re.compile(r"ขั้น(?:ตอน)?(?:ที่)?\s*([1-6])(?!\d)")
+#: Polite endings at the end of a question: taken off before tokenising ("เว็บไหนคะ" splits badly with them).
+_ENDINGS = re.compile(r"(?:\s*(?:นะ|น้า|จ้ะ|จ้า|ค่ะ|คะ|ค่า|ครับ|คับ|ครับผม|ฮะ|ฮับ|งับ|จ๊ะ|อ่ะ|อะ|ป่ะ|ปะ))+[\s?!.]*$")
 #: Words of a reference itself: not what a narrow question asks beyond it.
 REF_WORDS = frozenset({"หมวด", "ประเด็น", "ที่", "ตัวชี้วัด", "คลินิก", "ข้อ", "ระดับ", "pmqa", "คณะทำงาน"})
 #: A passage answers when it holds this share of the question's information…
@@ -285,11 +289,12 @@ class KnowledgeBase:
 
     def find(self, text: str, threshold: float, topic: Topic | None = None) -> Resolution:
         """The answer to one message, read as a follow-up of ``topic`` when it cannot stand alone."""
-        prepared = prepare(text)
-        tokens = query_tokens(prepared)
+        prepared = _ENDINGS.sub("", prepare(text)).strip() or prepare(text)
         if topic is not None:
             own, _ = self.resolve_ref(prepared)
-            fu = follow_up(prepared, tokens, topic, self.followups, own is not None)
+            words = [t for t in analyze(prepared) if not t.isspace()
+                     and (t.casefold() in self.followups.markers or t not in STOPWORDS)]
+            fu = follow_up(prepared, words, topic, self.followups, own is not None)
             if fu is not None and fu.certain:
                 found = self._find(fu.question, threshold)
                 if found.entry is not None or found.passage is not None or found.unstated:

@@ -36,7 +36,9 @@ def read_with_the_sdk(payload: dict) -> Request | None:
     user_id = getattr(source, "user_id", None) or ""
     if chat_type is None or not user_id:
         return None
-    common: dict[str, Any] = {"user_id": user_id, "chat_type": chat_type, "event_id": payload.get("webhookEventId", "")}
+    chat_id = getattr(source, "group_id", None) or getattr(source, "room_id", None) or ""
+    common: dict[str, Any] = {"user_id": user_id, "chat_type": chat_type, "chat_id": chat_id,
+                              "event_id": payload.get("webhookEventId", "")}
     if isinstance(event, FollowEvent):
         return Request(kind="follow", **common)
     if isinstance(event, PostbackEvent):
