@@ -28,6 +28,9 @@ _LATIN = re.compile(r"[a-z][a-z0-9&\-]{1,}", re.IGNORECASE)
 _MONTHS = ("ม.ค", "ก.พ", "มี.ค", "เม.ย", "พ.ค", "มิ.ย", "ก.ค", "ส.ค", "ก.ย", "ต.ค", "พ.ย", "ธ.ค", "มกรา", "กุมภา",
            "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา")
 
+_PERSON = re.compile(r"(?:^|[\s(])(?:นาย|นางสาว|นาง|ดร\.|อาจารย์|อ\.)\s?[ก-๙]{2}")
+_ORGANISATION = re.compile(r"กลุ่ม|กอง|ศูนย์|สำนัก|สถาบัน|มูลนิธิ|บริษัท|บ\.|กรม|กระทรวง|ก\.?พ\.?ร|สสช|หน่วยงาน|"
+                           r"(?<![ก-๙])[ก-ฮ]{1,3}\.(?![ก-๙])")
 _DATE_VALUE = re.compile(r"\d{1,2}\s*(?:" + "|".join(re.escape(m) for m in _MONTHS) + r")|25\d\d|\d{1,2}/\d{1,2}")
 
 #: What a question asks for → a test that a text holds such a value. Checked in this order.
@@ -37,9 +40,10 @@ ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
     ("web", re.compile(r"เว็บ|website|web|ลิงก์|ลิ้งค์|ลิงค์|link|url|ช่องทางออนไลน์|ออนไลน์ผ่าน|ผ่านช่องทาง"),
      lambda t: bool(re.search(r"https?://|www\.|\.go\.th|\.com|\.or\.th|@[a-z]|youtube|facebook|line", t, re.I))),
     ("email", re.compile(r"อีเมล|อีเมล์|e-?mail"), lambda t: "@" in t),
-    ("person", re.compile(r"ชื่อ(?:อะไร|ว่าอะไร|จริง|นามสกุล)|ชื่อ.{0,12}(?:อะไร|ใคร)|ใครเป็น|เป็นใคร|ท่านใด|คือใคร|"
-                          r"ขอชื่อ|รายชื่อ|ใครได้"),
-     lambda t: bool(re.search(r"นาย|นาง|นางสาว|ดร\.|อาจารย์|อ\.\S|คุณ\S", t))),
+    ("person", re.compile(r"ชื่อ(?:อะไร|ว่าอะไร|จริง|นามสกุล)|ชื่อ.{0,12}(?:อะไร|ใคร)|ขอชื่อ|รายชื่อ|ใครได้"),
+     lambda t: bool(_PERSON.search(t))),
+    ("who", re.compile(r"ใคร(?:เป็น|จัด|ดูแล|รับผิดชอบ)|เป็นใคร|คือใคร|ท่านใด|หน่วยงานไหน|หน่วยงานใด"),
+     lambda t: bool(_PERSON.search(t) or _ORGANISATION.search(t))),
     ("room", re.compile(r"ห้อง(?:ไหน|อะไร|ใด|ประชุมไหน|ประชุมอะไร)|ที่ไหน|สถานที่|จัดที่|ตึก|ชั้นไหน|ชั้นอะไร"),
      lambda t: bool(re.search(r"ห้อง\S{0,8}\s*\d|ห้องประชุม\S|ณ ห้อง|ชั้น \d|อาคาร|ออนไลน์|zoom|ผ่านระบบ", t, re.I))),
     ("time", re.compile(r"กี่โมง|เวลาเท่า|เวลาไหน|เวลาอะไร|กี่ทุ่ม|ตอนกี่"),
@@ -51,12 +55,12 @@ ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
 ]
 
 ASKED_NAMES = {"phone": "เบอร์โทรศัพท์", "web": "เว็บไซต์หรือช่องทางออนไลน์", "email": "อีเมล", "person": "ชื่อบุคคล",
-               "room": "สถานที่หรือห้อง", "time": "เวลา", "date": "วันที่", "number": "ตัวเลข"}
+               "who": "ผู้รับผิดชอบหรือผู้จัด", "room": "สถานที่หรือห้อง", "time": "เวลา", "date": "วันที่", "number": "ตัวเลข"}
 
 
 #: "กี่ถุง", "กี่ประเภท": the unit a counted answer must name (time of day and vague words left out).
 _COUNTED = re.compile(r"กี่\s*([ก-๙]{2,8}?)(?:\s|$|ครับ|ค่ะ|คะ|คับ|กัน|แล้ว|บ้าง|อ่ะ|นะ|ซี)")
-_NOT_UNITS = frozenset({"โมง", "ทุ่ม", "ปี", "วัน", "เดือน", "ครั้ง", "คน", "ที"})
+_NOT_UNITS = frozenset({"โมง", "ทุ่ม", "ปี", "วัน", "เดือน", "ครั้ง", "คน", "ที", "ข้อ", "อัน", "อย่าง", "ตัว", "เรื่อง"})
 
 
 @dataclass(frozen=True)
