@@ -36,6 +36,20 @@ def check() -> None:
     for e in entries:
         topics[e.topic or "-"] = topics.get(e.topic or "-", 0) + 1
     click.echo(f"OK: {len(entries)} entries ({', '.join(f'{k} {v}' for k, v in sorted(topics.items()))})")
+    from knowledge.followup import load_followup_words
+    from knowledge.passages import load_sources
+    from knowledge.smalltalk import load_smalltalk
+
+    folder = settings.knowledge_dir
+    try:
+        talk = load_smalltalk(folder / "conversation" / "smalltalk.yaml")
+        load_followup_words(folder / "conversation" / "followups.yaml")
+        passages = load_sources(folder / "sources")
+    except (SchemaError, OSError) as exc:
+        click.echo(f"ERROR: {exc}", err=True)
+        sys.exit(1)
+    issues = sorted({p.issue.label for p in passages})
+    click.echo(f"OK: {len(talk.intents)} small-talk intents; {len(passages)} source passages ({', '.join(issues)})")
 
 
 @kb_group.command("unanswered")

@@ -52,9 +52,13 @@ def answer_entry(entry: Entry, kb: KnowledgeBase, level: str = "", lead: str = "
     if lead:
         body = f"{lead}\n\n{body}"
     messages.append(Text(f"{body}\n\n📄 ที่มา: {entry.source}"))
-    if entry.levels:
+    choices: list[Choice] = []
+    if entry.levels and not focus:
         messages.append(levels_card(entry))
-    choices = [entry_choice(kb.by_id[r]) for r in entry.related if r in kb.by_id]
+    elif entry.levels:
+        # One level was asked for: answer that one, and offer the other two rather than repeat them.
+        choices.append(tap("ดูทั้ง 3 ระดับ", f"kb:{entry.id}", entry.title))
+    choices += [entry_choice(kb.by_id[r]) for r in entry.related if r in kb.by_id]
     return Reply(messages=tuple(messages), choices=tuple(choices[:13]), topic=entry.id)
 
 

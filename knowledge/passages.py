@@ -30,6 +30,7 @@ SHORTEST_LINE = 40
 LONGEST_HEADING = 100
 K1 = 1.2
 B = 0.5
+OLDER_ISSUE = 0.9
 
 #: Brackets and bold marks glued to words ("[Innovation]", "**Stop**") hide them from the tokeniser.
 _BRACKETS = re.compile(r"[\[\]()*“”\"'{}]")
@@ -263,6 +264,10 @@ class PassageIndex:
             self._lengths.append(sum(bag.values()))
             for tok, tf in bag.items():
                 self._postings[tok].append((p.id, tf))
+        # Facts that change (results, schedules) are told again in later issues: among equally good
+        # passages, a newer issue's wins (each issue older weighs 10% less).
+        orders = sorted({p.issue.order for p in passages}, reverse=True)
+        self._age = [orders.index(p.issue.order) for p in passages]
         n = max(1, len(passages))
         self._avg = sum(self._lengths) / n if self._lengths else 1.0
         self.idf = {t: math.log(1 + (n - len(ps) + 0.5) / (len(ps) + 0.5)) for t, ps in self._postings.items()}
@@ -291,6 +296,8 @@ class PassageIndex:
                 covered[doc] += idf * weight
         for doc in boost & scores.keys():
             scores[doc] *= 1.5
+        for doc in scores:
+            scores[doc] *= OLDER_ISSUE ** self._age[doc]
         ranked = sorted(scores, key=lambda d: (-scores[d], d))[:limit]
         return [PassageHit(self.passages[d], scores[d], covered[d] / total if total else 0.0) for d in ranked]
 

@@ -115,6 +115,17 @@ def test_a_newer_issue_dropped_in_the_folder_is_answerable_and_listed_first(tmp_
     assert [p.id for p in passages] == list(range(len(passages)))
 
 
+def test_a_fact_told_again_in_a_newer_issue_is_answered_from_the_newer_one(tmp_path):
+    from knowledge.passages import PassageIndex
+
+    old = NEWSLETTER.replace("ร้อยละ 20", "ร้อยละ 15").replace("3/2568", "2/2568")
+    (tmp_path / "old.txt").write_text(old, encoding="utf-8")
+    (tmp_path / "new.txt").write_text(NEWSLETTER, encoding="utf-8")
+    index = PassageIndex(load_sources(tmp_path), query_tokens)
+    best = index.rank(query_tokens("ตัวชี้วัดที่ 1 จำนวนผู้ใช้งาน น้ำหนัก"))[0]
+    assert best.passage.issue.label == "ฉบับที่ 3/2568" and "ร้อยละ 20" in best.passage.text
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text(alphabet="กขคงจฉ ab1\t", min_size=0, max_size=400), max_size=12))
 def test_cutting_keeps_every_word_and_no_passage_is_far_over_the_limit(lines: list[str]):
