@@ -12,7 +12,6 @@ from adr.analysis import Praden, Report, check, count_chars, join_parts
 from adr.render import report_card, report_text
 from adr.rules import Rules, load_rules
 
-
 _BULLET = re.compile(r"^\s*•\s*(Basic|Advance|Significance)\b[^:]*:\s*(.+)$", re.MULTILINE)
 _REMARK = re.compile(r"\s*\((?:คำอธิบาย|ในตาราง)[^)]*\)")
 
@@ -43,5 +42,5 @@ def check_draft(kb: object, code: str, draft: str | list[str], rules: Rules | No
     return check(draft, praden, rules or load_rules())
 
 
-__all__ = ["Praden", "Report", "check", "check_draft", "count_chars", "criteria_texts", "join_parts", "load_rules", "praden_of",
-           "report_card", "report_text"]
+__all__ = ["Praden", "Report", "check", "check_draft", "count_chars", "criteria_texts", "join_parts", "load_rules",
+           "praden_of", "report_card", "report_text"]

@@ -164,14 +164,26 @@ def _key(text: str) -> str:
     return fold(text).replace(" ", "")
 
 
+#: A line that names its part of ADR ("a:", "(d)", "result–", "r)") in the folded form without spaces.
+_LABEL = re.compile(r"^\(?(a|d|r|approach|deployment|results?)(?:\)|:|–|-|\.|=)")
+
+
 @lru_cache(maxsize=64)
 def _cue_keys(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in (_key(w) for w in words) if k))
 
 
-def _score(key: str, cues: Cues) -> tuple[int, str]:
-    """Points of one sentence for one component, and the strongest cue found in it."""
+def _score(key: str, cues: Cues, spaced: str = "") -> tuple[int, str]:
+    """Points of one sentence for one component, and the strongest cue found in it (``spaced``: the sentence
+    with its spaces, where numbers are read)."""
     points, best = 0, ""
+    label = _LABEL.match(key)
+    if label and label.group(1)[0] == cues.name[0]:
+        points += 2  # "A: …", "(D) …", "Result – …": the writer says which part this is
+    for mask in _cue_keys(cues.masks):
+        key = key.replace(mask, " ")
+    if cues.quantities and spaced:
+        points += min(2, quantities(spaced))
     for cue in _cue_keys(cues.strong):
         if cue in key:
             points += 2
@@ -196,7 +208,7 @@ def quote(sentence: str, limit: int = QUOTE_MAX) -> str:
 
 # ================================================================================== years and numbers
 
-_BE_YEAR = re.compile(r"(?<![\d.,])(25[4-7]\d)(?![\d,]|\.\d)")
+_BE_YEAR = re.compile(r"(?<![\d,])(?<!\d\.)(25[4-7]\d)(?![\d,]|\.\d)")
 _SHORT_YEAR = re.compile(r"(?:ปีงบประมาณ|ปีงบ|ปี|พ\.ศ\.|fy)\s*(?:พ\.ศ\.)?\s*([4-7]\d)(?![\d.,%])")
 _AD_YEAR = re.compile(r"(?:ค\.ศ\.|fy|ปี)\s*(20[0-3]\d)(?!\d)")
 _NUMBER = re.compile(r"(?<![\d.,])\d[\d,]*(?:\.\d+)?")
@@ -212,16 +224,21 @@ def years_in(key: str) -> set[int]:
     return years
 
 
-def has_quantity(key: str) -> bool:
-    """Whether a normalised sentence holds a number that is not a year or a label."""
-    for m in _NUMBER.finditer(key):
+def quantities(text: str) -> int:
+    """How many numbers in a normalised sentence are not years or labels ("ประเด็น 3.4", "ครั้งที่ 1/2567")."""
+    found = 0
+    for m in _NUMBER.finditer(text):
         digits = m.group(0).replace(",", "")
-        if _BE_YEAR.fullmatch(digits) or _LABEL_BEFORE.search(key[: m.start()]):
+        if _BE_YEAR.fullmatch(digits) or _LABEL_BEFORE.search(text[: m.start()]):
             continue
-        if key[m.end(): m.end() + 1] == "/":  # "1/2567": a meeting's number
+        if text[m.end(): m.end() + 1] == "/":  # "1/2567": a meeting's number
             continue
-        return True
-    return False
+        found += 1
+    return found
+
+
+def has_quantity(text: str) -> bool:
+    return quantities(text) > 0
 
 
 # ================================================================================== criteria
@@ -283,7 +300,7 @@ def check(draft: str | list[str] | tuple[str, ...], praden: Praden, rules: Rules
     for cues in rules.components:
         best_i, best_points = -1, 0
         for i, key in enumerate(keys):
-            points, _cue = _score(key, cues)
+            points, _cue = _score(key, cues, spaced[i])
             if cues.name == "result" and points:
                 result_rows.append(i)
             if points > best_points:
@@ -376,4 +393,5 @@ def _with_suggestions(r: Report, rules: Rules) -> Report:
 
 
 __all__ = ["COUNT_RULE", "LEVELS", "LEVEL_TITLES", "Component", "Criterion", "Praden", "Report", "Suggestion",
-           "check", "count_chars", "has_quantity", "join_parts", "key_terms", "quote", "segments", "years_in"]
+           "check", "count_chars", "has_quantity", "join_parts", "key_terms", "quantities", "quote", "segments",
+           "years_in"]

@@ -27,6 +27,10 @@ class Cues:
     thai: str
     strong: tuple[str, ...]
     weak: tuple[str, ...]
+    #: Phrases taken out of a sentence before this component's cues are looked for ("ติดตามผล" is not a result).
+    masks: tuple[str, ...] = ()
+    #: Whether numbers that are not years or labels count for this component (one point each, at most two).
+    quantities: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,11 @@ def parse_rules(raw: Any, where: str = RULES_FILE.name) -> Rules:
         at = f"{where} components.{name}"
         if not isinstance(c, dict) or not isinstance(c.get("label"), str) or not isinstance(c.get("thai"), str):
             raise SchemaError(f"{at}: ต้องมี label และ thai (needs label and thai)")
-        components.append(Cues(name, c["label"], c["thai"], _words(c, "strong", at), _words(c, "weak", at)))
+        masks = _words(c, "masks", at) if "masks" in c else ()
+        if not isinstance(c.get("quantities", False), bool):
+            raise SchemaError(f"{at}: 'quantities' ต้องเป็น true หรือ false")
+        components.append(Cues(name, c["label"], c["thai"], _words(c, "strong", at), _words(c, "weak", at),
+                               masks, bool(c.get("quantities", False))))
     share = raw.get("criteria_share")
     if not isinstance(share, int | float) or isinstance(share, bool) or not 0 < share <= 1:
         raise SchemaError(f"{where}: 'criteria_share' ต้องอยู่ระหว่าง 0 ถึง 1")
