@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import adr_store
 from db.activities import ActivityPlan, Participation
 from db.models import AuditLog, Conversation, Outbox, Unanswered, User, utcnow
 from db.parsed import ParsedCatalogues
@@ -244,6 +245,7 @@ def forget_person(session: Session, line_user_id: str) -> int:
     result = session.execute(update(Participation).where(Participation.user_key == line_user_id)
                              .values(user_key=token, note="", confirm_key=""))
     session.execute(delete(Conversation).where(Conversation.line_user_id == line_user_id))
+    adr_store.forget(session, line_user_id)  # kept ADR drafts
     session.execute(delete(User).where(User.line_user_id == line_user_id))
     session.execute(update(Unanswered).where(Unanswered.line_user_id == line_user_id)
                     .values(line_user_id="", text="", normalized=""))

@@ -7,11 +7,13 @@ from core.dispatch import Dispatcher, Handler
 
 def build_dispatcher() -> Dispatcher:
     from handlers.activities import ActivitiesHandler
+    from handlers.adr import AdrHandler
     from handlers.help import HelpHandler, NonTextHandler
     from handlers.kpi import KpiHandler
     from handlers.pmqa import KnowledgeHandler
     from handlers.registration import RegistrationHandler
 
-    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), RegistrationHandler(), ActivitiesHandler(),
-                               KpiHandler()]
+    # The ADR checker before activities: a pasted draft may tell of a training ("เข้าอบรม …").
+    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), RegistrationHandler(), AdrHandler(),
+                               ActivitiesHandler(), KpiHandler()]
     return Dispatcher(handlers, fallback=KnowledgeHandler())
