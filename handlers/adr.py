@@ -29,7 +29,7 @@ SAVE_WORDS = ("บันทึกร่าง", "เก็บร่าง", "บ
 AGAIN_WORDS = ("ตรวจร่างใหม่", "ส่งร่างใหม่", "แก้ร่าง")
 MINE_WORDS = ("ร่างของฉัน", "ร่างคำตอบของฉัน", "ร่างที่บันทึกไว้", "ร่างของผม", "ร่างของหนู")
 _NUMBERED = re.compile(r"^(ดู|ลบ|ตรวจ)ร่าง(?:ที่)?(\d{1,2})$")
-_PRADEN = re.compile(r"^(?:ประเด็น(?:ที่)?)?([1-7])\.([1-6])$")
+_PRADEN = re.compile(r"^(?:ประเด็น(?:ที่)?)?(\d)\.(\d)$")
 _HMUAD = re.compile(r"^(?:หมวด(?:ที่)?)?([1-7])$")
 #: A message this long in the ประเด็น step is a draft sent early, kept until the ประเด็น is known.
 DRAFT_LIKE = 80
