@@ -46,7 +46,7 @@ def count_chars(text: str) -> int:
     Every Thai consonant, vowel and tone mark is one (the same as counting code points for all Thai text;
     only characters beyond the BMP, such as emoji, count two)."""
     text = text.replace("\r\n", "\n")
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 # ================================================================================== the report
