@@ -29,6 +29,9 @@ def build_engine(settings: Settings) -> Engine:
 
     thai.warm_up()
     kb = KnowledgeBase(load_entries(settings.knowledge_dir))
+    from adr.rules import load_rules, rules_path
+
+    load_rules(rules_path(settings.knowledge_dir))  # the ADR checker's rules: a broken file stops the start
     services = Services(kb=kb)
     engine = Engine(settings, build_dispatcher(), services)
     from db.kpi_store import ensure_seeded

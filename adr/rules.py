@@ -102,4 +102,10 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
     return parse_rules(load_yaml(path), path.name)
 
 
-__all__ = ["COMPONENTS", "RULES_FILE", "Cues", "Rules", "load_rules", "parse_rules"]
+def rules_path(knowledge_dir: Path) -> Path:
+    """The rules file of a knowledge folder (``KNOWLEDGE_DIR``), or the project's when the folder has none."""
+    own = knowledge_dir / "adr" / RULES_FILE.name
+    return own if own.exists() else RULES_FILE
+
+
+__all__ = ["COMPONENTS", "RULES_FILE", "Cues", "Rules", "load_rules", "parse_rules", "rules_path"]

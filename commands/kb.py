@@ -36,6 +36,15 @@ def check() -> None:
     for e in entries:
         topics[e.topic or "-"] = topics.get(e.topic or "-", 0) + 1
     click.echo(f"OK: {len(entries)} entries ({', '.join(f'{k} {v}' for k, v in sorted(topics.items()))})")
+    from adr.rules import load_rules, rules_path
+
+    path = rules_path(settings.knowledge_dir)
+    try:
+        rules = load_rules(path)
+    except SchemaError as exc:
+        click.echo(f"ERROR: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"OK: ADR checker rules {path.name} (limit {rules.char_limit:,} อักขระ, ปี {rules.assessed_year})")
 
 
 @kb_group.command("unanswered")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import secrets
 
-from adr import check, count_chars, join_parts, load_rules, praden_of
+from adr import check, count_chars, join_parts, praden_of
 from adr.render import report_card, report_text
+from adr.rules import Rules, load_rules, rules_path
 from core.dispatch import Context
 from core.messages import Choice, Reply, Request, Text
 from db import adr_store
@@ -35,6 +36,10 @@ _HMUAD = re.compile(r"^(?:หมวด(?:ที่)?)?([1-7])$")
 DRAFT_LIKE = 80
 LIST_PREVIEW = 45
 PRADEN_PER_HMUAD = {1: 4, 2: 4, 3: 4, 4: 4, 5: 4, 6: 4, 7: 6}
+
+
+def _rules(ctx: Context) -> Rules:
+    return load_rules(rules_path(ctx.settings.knowledge_dir))
 
 
 def _start_rest(text: str) -> tuple[bool, str, str]:
@@ -165,9 +170,10 @@ class AdrHandler:
             return self._ask_praden(ctx, int(hmuad.group(1)))
         if len(req.text) >= DRAFT_LIKE:
             parts = list(data.get("parts") or [])
-            if sum(len(p) for p in parts) + len(req.text) > load_rules().draft_max:
+            most = _rules(ctx).draft_max
+            if sum(len(p) for p in parts) + len(req.text) > most:
                 self.flow.go(ctx, req.user_id, "praden", data)
-                return self._ask_hmuad(f"ขออภัยค่ะ ร่างยาวเกิน {load_rules().draft_max:,} ตัวอักษร จึงไม่ได้รับข้อความล่าสุด "
+                return self._ask_hmuad(f"ขออภัยค่ะ ร่างยาวเกิน {most:,} ตัวอักษร จึงไม่ได้รับข้อความล่าสุด "
                                        "ร่างนี้เป็นคำตอบของประเด็นไหนคะ")
             self.flow.go(ctx, req.user_id, "praden", {"parts": [*parts, req.text]})
             return self._ask_hmuad("ได้รับร่างแล้วค่ะ ร่างนี้เป็นคำตอบของประเด็นไหนคะ เลือกหมวดจากปุ่ม หรือพิมพ์ เช่น 3.4")
@@ -201,7 +207,7 @@ class AdrHandler:
                 self.flow.go(ctx, req.user_id, "draft", data)
                 return Reply.text("ยังไม่ได้รับร่างคำตอบเลยค่ะ วางร่างแล้วพิมพ์ “ตรวจเลย” นะคะ", [ask("ยกเลิก")])
             return self._report(req, ctx, code, parts)
-        rules = load_rules()
+        rules = _rules(ctx)
         total = sum(len(p) for p in parts) + len(req.text)
         if total > rules.draft_max:
             self.flow.go(ctx, req.user_id, "draft", data)
@@ -219,7 +225,7 @@ class AdrHandler:
         if praden is None:  # the knowledge base changed under the flow
             self.flow.end(ctx, req.user_id)
             return Reply.text(f"ขออภัยค่ะ ไม่พบประเด็น {code} แล้ว กรุณาเริ่มใหม่ด้วย “ตรวจคำตอบ ADR”")
-        report = check(parts, praden, load_rules())
+        report = check(parts, praden, _rules(ctx))
         self.flow.go(ctx, req.user_id, "checked", {"praden": code, "parts": parts})
         choices = [ask("บันทึกร่าง"), ask("ตรวจร่างใหม่"), ask("ยกเลิก")] if req.chat_type == "user" else []
         return Reply(messages=(report_card(report), Text(report_text(report))), choices=tuple(choices))

@@ -157,3 +157,23 @@ def test_in_a_group_nothing_is_kept(bot: Bot):
     assert "Approach: พบ" in report
     assert "แชตส่วนตัว" in bot.say("บันทึกร่าง", STAFF, chat="group", mention_self=True)
     assert drafts(bot) == []
+
+
+def test_kb_check_checks_the_checker_rules(sqlite_bot: Bot, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from core.config import Settings
+
+    runner = sqlite_bot.app.test_cli_runner()
+    ok = runner.invoke(args=["kb", "check"])
+    assert ok.exit_code == 0 and "OK: ADR checker rules checker.yaml (limit 3,000 อักขระ, ปี 2567)" in ok.output
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge", kdir)
+    rules = kdir / "adr" / "checker.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("char_limit: 3000", "char_limit: lots"),
+                     encoding="utf-8")
+    sqlite_bot.app.config["BOT_SETTINGS"] = Settings(**{**sqlite_bot.app.config["BOT_SETTINGS"].__dict__,
+                                                        "knowledge_dir": kdir})
+    bad = runner.invoke(args=["kb", "check"])
+    assert bad.exit_code == 1 and "char_limit" in bad.output
