@@ -81,7 +81,9 @@ class AdrHandler:
                 flat = command(req.text)
                 return (bool(_praden_code(flat) or _HMUAD.match(flat)) or len(req.text) >= DRAFT_LIKE
                         or not looks_like_question(req.text))
-            return step == "checked" and is_command(req.text, *SAVE_WORDS, *AGAIN_WORDS)
+            # After a report: keep it, start again, or paste the revised draft straight away.
+            return step == "checked" and (is_command(req.text, *SAVE_WORDS, *AGAIN_WORDS)
+                                          or len(req.text) >= DRAFT_LIKE)
         if self.flow.expired(ctx):
             return is_command(req.text, *DONE_WORDS, *SAVE_WORDS, *AGAIN_WORDS) or len(req.text) >= DRAFT_LIKE
         return is_command(req.text, *SAVE_WORDS)  # told there is no checked draft to keep
@@ -101,10 +103,10 @@ class AdrHandler:
             return self.numbered(req, ctx, numbered.group(1), int(numbered.group(2)))
         if flat in folded_words(MINE_WORDS):
             return self.mine(req, ctx)
-        started, head, draft = _start_rest(req.text)
-        if started:
-            return self.start(req, ctx, head, draft)
         step = self.flow.step(ctx)
+        started, head, draft = _start_rest(req.text)
+        if started and not (step == "checked" and is_command(req.text, *AGAIN_WORDS)):  # "ตรวจร่างใหม่"
+            return self.start(req, ctx, head, draft)
         if is_cancel(req):
             self.flow.end(ctx, req.user_id)
             return Reply.text("ยกเลิกการตรวจร่างแล้วค่ะ ร่างที่ส่งมาไม่ได้เก็บไว้", [ask("ตรวจคำตอบ ADR")])
@@ -120,9 +122,12 @@ class AdrHandler:
             return self._draft_step(req, ctx)
         if is_command(req.text, *SAVE_WORDS):
             return self.save(req, ctx)
-        data = self.flow.data(ctx)
-        self.flow.go(ctx, req.user_id, "draft", {"praden": data.get("praden", ""), "parts": []})
-        return self._ask_draft(ctx, data.get("praden", ""), "ส่งร่างใหม่มาได้เลยค่ะ")
+        code = self.flow.data(ctx).get("praden", "")
+        if not is_command(req.text, *AGAIN_WORDS):  # a revised draft, pasted after the report
+            self.flow.go(ctx, req.user_id, "draft", {"praden": code, "parts": []})
+            return self._draft_step(req, ctx)
+        self.flow.go(ctx, req.user_id, "draft", {"praden": code, "parts": []})
+        return self._ask_draft(ctx, code, "ส่งร่างใหม่มาได้เลยค่ะ")
 
     # ----- the steps -------------------------------------------------------------------------
     def start(self, req: Request, ctx: Context, head: str, draft: str) -> Reply:

@@ -59,6 +59,9 @@ def test_buttons_then_a_draft_in_three_messages(bot: Bot):
     assert len(texts) == 1 and "Approach: พบ" in texts[0]  # the text version, in the same words
     assert labels(bot) == ["บันทึกร่าง", "ตรวจร่างใหม่", "ยกเลิก"]
     assert drafts(bot) == []  # nothing kept unless asked
+    assert "รับร่างส่วนที่ 1" in bot.say(A + " " + R, STAFF)  # a revised draft pasted after the report
+    assert "Deployment: ไม่พบ" in bot.say("เสร็จ", STAFF)
+    assert "ส่งร่างใหม่มาได้เลย" in bot.say("ตรวจร่างใหม่", STAFF)
 
 
 def test_one_message_over_the_limit_and_kept(bot: Bot):
