@@ -27,9 +27,11 @@ def build_engine(settings: Settings) -> Engine:
     from knowledge.search import load_knowledge_base
 
     thai.warm_up()
+    from adr.rules import load_rules, rules_path
     from knowledge.smalltalk import load_smalltalk
 
     kb = load_knowledge_base(settings.knowledge_dir)
+    load_rules(rules_path(settings.knowledge_dir))  # the ADR checker's rules: a broken file stops the start
     services = Services(kb=kb, smalltalk=load_smalltalk(settings.knowledge_dir / "conversation" / "smalltalk.yaml"))
     engine = Engine(settings, build_dispatcher(), services)
     from db.kpi_store import ensure_seeded

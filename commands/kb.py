@@ -50,6 +50,15 @@ def check() -> None:
         sys.exit(1)
     issues = sorted({p.issue.label for p in passages})
     click.echo(f"OK: {len(talk.intents)} small-talk intents; {len(passages)} source passages ({', '.join(issues)})")
+    from adr.rules import load_rules, rules_path
+
+    path = rules_path(settings.knowledge_dir)
+    try:
+        rules = load_rules(path)
+    except SchemaError as exc:
+        click.echo(f"ERROR: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"OK: ADR checker rules {path.name} (limit {rules.char_limit:,} อักขระ, ปี {rules.assessed_year})")
 
 
 @kb_group.command("unanswered")

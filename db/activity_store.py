@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import adr_store
 from db.activities import ActivityPlan, Participation
 from db.models import AuditLog, Conversation, Outbox, TopicMemory, Unanswered, User, utcnow
 from db.parsed import ParsedCatalogues
@@ -245,6 +246,7 @@ def forget_person(session: Session, line_user_id: str) -> int:
                              .values(user_key=token, note="", confirm_key=""))
     session.execute(delete(Conversation).where(Conversation.line_user_id == line_user_id))
     session.execute(delete(TopicMemory).where(TopicMemory.line_user_id == line_user_id))
+    adr_store.forget(session, line_user_id)  # kept ADR drafts
     session.execute(delete(User).where(User.line_user_id == line_user_id))
     session.execute(update(Unanswered).where(Unanswered.line_user_id == line_user_id)
                     .values(line_user_id="", text="", normalized=""))

@@ -184,6 +184,23 @@ class TopicMemory(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AdrDraft(Base):
+    """A draft PMQA answer a person asked to keep ("บันทึกร่าง" after the ADR checker's report). Drafts are
+    otherwise not stored beyond the flow; these are the person's own, listed with "ร่างของฉัน" and erased with
+    the rest of their data (PDPA)."""
+
+    __tablename__ = "adr_drafts"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    line_user_id: Mapped[str] = mapped_column(String(64))
+    praden: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    chars: Mapped[int] = mapped_column(Integer, default=0)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_adr_drafts_user", "line_user_id", "id"),)
+
+
 class AuditLog(Base):
     """Admin and manager actions: who did what, when."""
 
@@ -197,6 +214,7 @@ class AuditLog(Base):
 
 
 __all__ = [
+    "AdrDraft",
     "AnsweredEvent",
     "AuditLog",
     "Base",

@@ -7,12 +7,14 @@ from core.dispatch import Dispatcher, Handler
 
 def build_dispatcher() -> Dispatcher:
     from handlers.activities import ActivitiesHandler
+    from handlers.adr import AdrHandler
     from handlers.help import HelpHandler, NonTextHandler
     from handlers.kpi import KpiHandler
     from handlers.pmqa import KnowledgeHandler
     from handlers.registration import RegistrationHandler
     from handlers.smalltalk import SmallTalkHandler
 
-    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), SmallTalkHandler(), RegistrationHandler(),
+    # The ADR checker before activities: a pasted draft may tell of a training ("เข้าอบรม …").
+    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), SmallTalkHandler(), RegistrationHandler(), AdrHandler(),
                                ActivitiesHandler(), KpiHandler()]
     return Dispatcher(handlers, fallback=KnowledgeHandler())

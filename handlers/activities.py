@@ -15,6 +15,7 @@ from datetime import date
 from core.dispatch import Context
 from core.messages import Card, CardRow, CardSection, Choice, Reply, Request, Text
 from db import activity_store as store
+from db import adr_store
 from db.activities import Participation
 from handlers.activity_language import (
     Understood,
@@ -422,13 +423,15 @@ class ActivitiesHandler:
     # ----- PDPA ------------------------------------------------------------------------------
     def forget(self, req: Request, ctx: Context) -> Reply:
         records = store.records_of(ctx.session, req.user_id)
-        if ctx.user is None and not records:
+        drafts = adr_store.count_of(ctx.session, req.user_id)
+        if ctx.user is None and not records and not drafts:
             return Reply.text("ไม่มีข้อมูลส่วนบุคคลของคุณในระบบค่ะ")
         key = secrets.token_hex(8)
         self.flow.go(ctx, req.user_id, "forget", {"key": key})
         return Reply.text(
             "ต้องการลบข้อมูลส่วนบุคคลของคุณใช่ไหมคะ\n"
             "• ที่จะลบถาวร: ชื่อ-นามสกุล ชื่อใน LINE รหัสผู้ใช้ LINE การลงทะเบียน และหมายเหตุทุกรายการ\n"
+            + (f"• ร่างคำตอบ PMQA ที่บันทึกไว้ {drafts} ร่าง จะลบถาวร\n" if drafts else "") +
             f"• การเข้าร่วมกิจกรรม {len(records)} รายการ จะยังนับในสถิติของสำนักงานแบบไม่ระบุตัวตน\n"
             "หลังลบ หากต้องการใช้งานต้องลงทะเบียนใหม่ค่ะ",
             [tap("ยืนยันลบข้อมูล", f"act:forget|{key}", "ยืนยันลบข้อมูลของฉัน"), tap("ยกเลิก", "act:cancel")])
