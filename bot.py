@@ -28,9 +28,9 @@ def build_engine(settings: Settings) -> Engine:
     from knowledge.search import KnowledgeBase
 
     thai.warm_up()
-    kb = KnowledgeBase(load_entries(settings.knowledge_dir))
-    services = Services(kb=kb)
-    engine = Engine(settings, build_dispatcher(), services)
+    base = load_entries(settings.knowledge_dir)
+    engine = Engine(settings, build_dispatcher(), Services(kb=KnowledgeBase(base)))
+    use_kept_answers(engine, base)
     from db.kpi_store import ensure_seeded
 
     ensure_seeded(engine.sessions, settings.knowledge_dir / "indicators")
@@ -49,6 +49,23 @@ def build_engine(settings: Settings) -> Engine:
 
         engine.event_to_request = event_to_request
     return engine
+
+
+def use_kept_answers(engine: Engine, base: list) -> None:  # type: ignore[type-arg]
+    """The answers content owners kept (``kept_answers``) join the knowledge base now, and again whenever they
+    change (checked before answering, at most every few seconds: ``db/kept_store.py``)."""
+    from dataclasses import replace
+
+    from db.kept_store import KnowledgeRefresher
+    from db.session import transaction
+    from knowledge.search import KnowledgeBase
+
+    def install(kb: object) -> None:
+        engine.services = replace(engine.services, kb=kb)
+
+    engine.refresh_knowledge = KnowledgeRefresher(base, KnowledgeBase, install)
+    with transaction(engine.sessions) as session:
+        engine.refresh_knowledge(session)
 
 
 def create_app(settings: Settings | None = None, *, start_workers: bool | None = None) -> Flask:

@@ -7,11 +7,14 @@ from core.dispatch import Dispatcher, Handler
 
 def build_dispatcher() -> Dispatcher:
     from handlers.activities import ActivitiesHandler
+    from handlers.backoffice import BackOfficeLinkHandler
+    from handlers.handoff import HandoffHandler
     from handlers.help import HelpHandler, NonTextHandler
     from handlers.kpi import KpiHandler
     from handlers.pmqa import KnowledgeHandler
     from handlers.registration import RegistrationHandler
 
-    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), RegistrationHandler(), ActivitiesHandler(),
-                               KpiHandler()]
+    # HandoffHandler before the knowledge fallback: "ขอคุยกับเจ้าหน้าที่" forwards, whatever the knowledge says.
+    handlers: list[Handler] = [HelpHandler(), NonTextHandler(), HandoffHandler(), BackOfficeLinkHandler(),
+                               RegistrationHandler(), ActivitiesHandler(), KpiHandler()]
     return Dispatcher(handlers, fallback=KnowledgeHandler())
