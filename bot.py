@@ -91,6 +91,9 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
         from channels.web import chat_page
 
         app.register_blueprint(chat_page)
+    from channels.admin import init_app as init_back_office
+
+    init_back_office(app, settings)
 
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
