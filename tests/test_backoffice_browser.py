@@ -92,8 +92,8 @@ def test_back_office_in_a_real_browser(tmp_path: Path, fake_line):
                             status="active")])
             for i, (unit, code) in enumerate([("สค.", "A1"), ("พส.", "A1"), ("สค.", "A2"), ("บส.", "A3")] * 3):
                 day = fiscal_start(last_year) + timedelta(days=25 * i)
-                s.add(Participation(user_key=f"U{i:032d}", fiscal_year=last_year, activity_code=code, item_no=1, day=day,
-                                    unit=unit, note="", source="tap", confirm_key=""))
+                s.add(Participation(user_key=f"U{i:032d}", fiscal_year=last_year, activity_code=code, item_no=1,
+                                    day=day, unit=unit, note="", source="tap", confirm_key=""))
         say(server, UNKNOWN, STAFF)
         wait_for(lambda: fake_line.replies())
         link = link_from_line(server, fake_line, ADMIN)
