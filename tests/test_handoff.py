@@ -112,3 +112,101 @@ def test_staff_cannot_answer_and_an_erased_asker_cannot_be_answered(bot: Bot):
     with bot.engine.sessions() as s:
         assert s.scalars(select(Unanswered.text)).all() == [""]  # the forwarded question, erased
     assert "ไม่พบคำถามนี้แล้ว" in bot.tap(data, EDITOR)
+
+
+def _forwarded_question(bot: Bot) -> int:
+    bot.say(UNKNOWN, STAFF)
+    bot.say("ขอคุยกับเจ้าหน้าที่", STAFF)
+    with bot.engine.sessions() as s:
+        return s.scalar(select(Unanswered.id).where(Unanswered.review_status == "forwarded"))
+
+
+def test_two_owners_answering_in_the_same_instant_record_one_answer(bot: Bot):
+    """Two transactions at once (threads, each its own connection): one UPDATE wins, the other sees it answered."""
+    import threading
+    from datetime import UTC, datetime
+
+    from db import handoff_store
+    from db.models import User
+    from db.session import transaction
+
+    register(bot, EDITOR, role="editor")
+    qid = _forwarded_question(bot)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def answer(owner: str) -> None:
+        start.wait()
+        with transaction(bot.engine.sessions) as s:
+            me = s.scalar(select(User).where(User.line_user_id == owner))
+            outcomes.append(handoff_store.answer(s, qid, by=me, text=f"คำตอบจาก {owner}", keep=True,
+                                                 now=datetime.now(UTC)).outcome)
+
+    bot.say("สวัสดี", ADMIN)  # the configured admin gets a users row
+    threads = [threading.Thread(target=answer, args=(o,)) for o in (EDITOR, ADMIN)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["already", "answered"]
+    with bot.engine.sessions() as s:
+        assert len(s.scalars(select(KeptAnswer)).all()) == 1
+
+
+def test_another_process_sees_a_kept_answer_within_the_check_interval(bot: Bot):
+    """Processes share kept answers only through the database: the version is read at most every few seconds."""
+    import time
+    from datetime import UTC, datetime
+
+    from db import kept_store
+    from db.session import transaction
+
+    refresher = bot.engine.refresh_knowledge
+    refresher.every = 0.5
+    assert "ไม่แน่ใจ" in bot.say(UNKNOWN, STRANGER)
+    with transaction(bot.engine.sessions) as s:
+        kept_store.keep(s, question=UNKNOWN, answer="ใช้ระบบ e-Booking ค่ะ", author=EDITOR, author_name="สมศรี",
+                        now=datetime.now(UTC))
+    refresher._local = kept_store._local_changes  # as if written by another process: nothing told this one
+    refresher._checked = time.monotonic()
+    assert "ไม่แน่ใจ" in bot.say(UNKNOWN, STRANGER)  # not looked at yet
+    time.sleep(0.6)
+    assert "e-Booking" in bot.say(UNKNOWN, STRANGER)
+
+
+def test_kept_answers_are_in_kb_check_and_kb_export(bot: Bot, tmp_path):
+    from datetime import UTC, datetime
+
+    from db import kept_store
+    from db.session import transaction
+
+    runner = bot.app.test_cli_runner()
+    before = runner.invoke(args=["kb", "check"]).output
+    with transaction(bot.engine.sessions) as s:
+        kept_store.keep(s, question=UNKNOWN, answer="ใช้ระบบ e-Booking ค่ะ", author=EDITOR, author_name="สมศรี",
+                        now=datetime.now(UTC))
+    after = runner.invoke(args=["kb", "check"]).output
+    count = lambda out: int(out.split("OK: ", 1)[1].split(" ", 1)[0])  # noqa: E731
+    assert count(after) == count(before) + 1 and "คำตอบจากเจ้าหน้าที่ 1" in after
+    out = tmp_path / "kb.csv"
+    assert runner.invoke(args=["kb", "export", "-o", str(out)]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "kept-1" in text and "e-Booking" in text and "หมวด 1" in text
+
+
+def test_erasure_removes_an_editors_name_from_their_kept_answers_and_links(bot: Bot):
+    from db.backoffice import LoginLink
+
+    use_clock(bot)
+    register(bot, EDITOR, role="editor", name="สมศรี ดูแลเนื้อหา")
+    qid = _forwarded_question(bot)
+    _answer_in_line(bot, EDITOR, f"ho:ans|{qid}", ANSWER, "keep")
+    bot.say("เว็บผู้ดูแล", EDITOR)
+    bot.say("ลบข้อมูลของฉัน", EDITOR)
+    bot.tap(postbacks_in(bot.last_reply())[0], EDITOR)
+    with bot.engine.sessions() as s:
+        kept = s.scalars(select(KeptAnswer)).one()
+        assert (kept.author, kept.author_name) == ("", "เจ้าหน้าที่") and s.scalars(select(LoginLink)).all() == []
+        assert s.scalar(select(Unanswered.answered_by).where(Unanswered.id == qid)) == ""
+    again = bot.say(UNKNOWN, STRANGER)
+    assert "e-Booking" in again and "สมศรี" not in again
