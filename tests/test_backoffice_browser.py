@@ -109,6 +109,7 @@ def test_back_office_in_a_real_browser(tmp_path: Path, fake_line):
             # Answer the staff member's question and see the push reach them through the fake LINE API.
             page.click("nav >> text=คำถามที่บอทตอบไม่ได้")
             group = page.locator(".question-group", has_text=UNKNOWN)
+            page.screenshot(path=str(SHOTS / "unanswered.png"), full_page=True)
             group.locator("textarea").fill("จองห้องประชุมชั้น 5 ได้ที่ระบบ e-Booking บนอินทราเน็ตค่ะ")
             group.locator("button", has_text="ส่งและบันทึกเป็นคำตอบ").click()
             page.wait_for_selector(".flash.ok")
@@ -116,6 +117,9 @@ def test_back_office_in_a_real_browser(tmp_path: Path, fake_line):
             assert "คำตอบจากเจ้าหน้าที่" in answer[0] and UNKNOWN in answer[0]
             page.click("nav >> text=คำตอบที่บันทึกไว้")
             page.wait_for_selector(".kept >> text=e-Booking")
+            page.goto(server.url + "/admin/people")
+            page.wait_for_selector("text=สมชาย ใจดี")
+            page.screenshot(path=str(SHOTS / "people.png"), full_page=True)
 
             # The charts are drawn, and there is something on them.
             page.goto(server.url + "/admin/kpi")
@@ -130,6 +134,14 @@ def test_back_office_in_a_real_browser(tmp_path: Path, fake_line):
             assert "12" in page.inner_text(".big")
             page.screenshot(path=str(tmp_path / "participation.png"), full_page=True)
             shutil.copy(tmp_path / "participation.png", SHOTS / "participation.png")
+
+            # The chat page, as the signed-in admin (the server decides who speaks; CSRF in a header).
+            page.goto(server.url + "/admin/chat")
+            page.wait_for_selector("#choices button")
+            page.fill("#q", "สถานะ KPI")
+            page.press("#q", "Enter")
+            page.wait_for_selector(".card h3:has-text('สถานะ KPI')")
+            assert "1. Government Data Catalog" in page.inner_text("#log")
 
             # The same link again, in a fresh browser: refused.
             other = browser.new_context().new_page()
