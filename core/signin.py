@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from core.config import Settings
@@ -32,6 +32,9 @@ def _serializer(settings: Settings) -> URLSafeTimedSerializer:
 def make_link(settings: Settings, session: Session, line_user_id: str, now: datetime) -> str:
     """A new link for this person (stored, so that it can be used once)."""
     nonce = secrets.token_urlsafe(24)
+    # This person's spent and expired links are of no use any more (the audit log keeps who signed in when).
+    session.execute(delete(LoginLink).where(LoginLink.line_user_id == line_user_id,
+                                            (LoginLink.expires_at < now) | LoginLink.used_at.is_not(None)))
     session.add(LoginLink(nonce=nonce, line_user_id=line_user_id, created_at=now, expires_at=now + LINK_TTL))
     token = _serializer(settings).dumps({"u": line_user_id, "n": nonce})
     return f"{settings.base_url}/admin/login?t={token}"

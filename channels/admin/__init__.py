@@ -34,6 +34,11 @@ def init_app(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
         PERMANENT_SESSION_LIFETIME=SESSION_TTL,
     )
+    if settings.line_enabled and not settings.public_url:
+        import logging
+
+        logging.getLogger(__name__).warning("BOT_PUBLIC_URL is not set: back-office links will point at %s",
+                                            settings.base_url)
     from channels.admin import auth, dashboards, pages  # noqa: F401  (routes)
 
     app.register_blueprint(admin)
