@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PYTHAINLP_OFFLINE := 1
 export PORT ?= 8000
 
-.PHONY: run test lint eval bench chat clean
+.PHONY: run test lint eval bench chat clean fonts richmenu
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,16 @@ eval: $(BIN)/.installed
 
 chat: $(BIN)/.installed
 	$(BIN)/flask --app bot chat
+
+# The rich menu's image is drawn with a Thai font (Debian's fonts-thai-tlwg); English labels without one.
+fonts:
+	@[ -d /usr/share/fonts/truetype/tlwg ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& { apt-get install -y -q fonts-thai-tlwg >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 \
+		&& apt-get install -y -q fonts-thai-tlwg >/dev/null 2>&1; }; }; } \
+		|| echo "fonts-thai-tlwg could not be installed: set RICHMENU_FONT to a Thai .ttf, or the labels are English"
+
+richmenu: $(BIN)/.installed fonts
+	$(BIN)/flask --app bot richmenu deploy
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
@@ -16,6 +17,9 @@ from sqlalchemy import text  # noqa: E402
 
 from core.config import PROJECT_ROOT, Settings  # noqa: E402
 from core.engine import Engine, Services  # noqa: E402
+
+if TYPE_CHECKING:
+    from knowledge.search import KnowledgeBase
 
 log = logging.getLogger("bot")
 
@@ -34,6 +38,7 @@ def build_engine(settings: Settings) -> Engine:
     load_rules(rules_path(settings.knowledge_dir))  # the ADR checker's rules: a broken file stops the start
     services = Services(kb=kb, smalltalk=load_smalltalk(settings.knowledge_dir / "conversation" / "smalltalk.yaml"))
     engine = Engine(settings, build_dispatcher(), services)
+    use_kept_answers(engine, kb)
     from db.kpi_store import ensure_seeded
 
     ensure_seeded(engine.sessions, settings.knowledge_dir / "indicators")
@@ -52,6 +57,23 @@ def build_engine(settings: Settings) -> Engine:
 
         engine.event_to_request = event_to_request
     return engine
+
+
+def use_kept_answers(engine: Engine, files: KnowledgeBase) -> None:
+    """The answers content owners kept (``kept_answers``) join the knowledge base now, and again whenever they
+    change (checked before answering, at most every few seconds: ``db/kept_store.py``). The source's passages
+    and the follow-up words stay as they are; only the entries are indexed again."""
+    from dataclasses import replace
+
+    from db.kept_store import KnowledgeRefresher
+    from db.session import transaction
+
+    def install(kb: object) -> None:
+        engine.services = replace(engine.services, kb=kb)
+
+    engine.refresh_knowledge = KnowledgeRefresher(files.entries, files.with_entries, install)
+    with transaction(engine.sessions) as session:
+        engine.refresh_knowledge(session)
 
 
 def create_app(settings: Settings | None = None, *, start_workers: bool | None = None) -> Flask:
@@ -77,6 +99,9 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
         from channels.web import chat_page
 
         app.register_blueprint(chat_page)
+    from channels.admin import init_app as init_back_office
+
+    init_back_office(app, settings)
 
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]

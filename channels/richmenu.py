@@ -1,9 +1,9 @@
 """The LINE rich menu: six areas (PMQA, KPI, บันทึกกิจกรรม, กิจกรรมของฉัน, ตารางคลินิก, ช่วยเหลือ), its image
 drawn in code, created and set as the default through the Messaging API.
 
-The image's labels are drawn with a Thai font when ``RICHMENU_FONT`` names one (e.g. Debian's
-fonts-thai-tlwg Garuda); otherwise English labels with Pillow's built-in font, so a deploy never
-depends on a font being installed.
+The image's labels are drawn with a Thai font: ``RICHMENU_FONT`` if it names one, else Debian's fonts-thai-tlwg
+(``make richmenu`` and ``.ci/run`` install it). Without any Thai font, English labels with Pillow's built-in font,
+so a deploy never fails for want of a font.
 """
 
 from __future__ import annotations
@@ -56,11 +56,24 @@ def _cell(index: int) -> tuple[int, int, int, int]:
     return col * w, row * h, w if col < COLUMNS - 1 else WIDTH - col * w, h if row < ROWS - 1 else HEIGHT - row * h
 
 
+#: Thai fonts looked for when ``RICHMENU_FONT`` is not set (Debian's fonts-thai-tlwg; Bold reads best on colour).
+THAI_FONTS = ("/usr/share/fonts/truetype/tlwg/Garuda-Bold.ttf", "/usr/share/fonts/truetype/tlwg/Loma-Bold.ttf",
+              "/usr/share/fonts/truetype/tlwg/Garuda.ttf", "/usr/share/fonts/truetype/tlwg/Loma.ttf")
+
+
+def thai_font() -> str | None:
+    """The font the labels are drawn with: ``RICHMENU_FONT``, else the first installed of ``THAI_FONTS``."""
+    configured = os.environ.get("RICHMENU_FONT")
+    if configured:
+        return configured
+    return next((path for path in THAI_FONTS if os.path.exists(path)), None)
+
+
 def render_image(font_path: str | None = None) -> bytes:
     """A 2500×1686 PNG (LINE's large rich menu size), under LINE's 1 MB limit."""
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
-    font_path = font_path or os.environ.get("RICHMENU_FONT")
+    font_path = font_path or thai_font()
     thai = bool(font_path and os.path.exists(font_path))
     font = ImageFont.truetype(font_path, 120) if thai else ImageFont.load_default(size=110)
     for i, area in enumerate(AREAS):
@@ -68,8 +81,13 @@ def render_image(font_path: str | None = None) -> bytes:
         draw.rectangle((x + 8, y + 8, x + w - 8, y + h - 8), fill=area.colour)
         label = area.thai if thai else area.english
         box = draw.textbbox((0, 0), label, font=font)
+        size = 120
+        while thai and box[2] - box[0] > w - 100 and size > 60:  # a long Thai label: smaller, within its cell
+            size -= 8
+            box = draw.textbbox((0, 0), label, font=(fitted := ImageFont.truetype(font_path, size)))
+        label_font = fitted if thai and size < 120 else font
         draw.text((x + (w - (box[2] - box[0])) // 2, y + (h - (box[3] - box[1])) // 2), label, fill="white",
-                  font=font)
+                  font=label_font)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

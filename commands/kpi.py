@@ -81,20 +81,14 @@ def export_command(fmt: str, year: int | None, output: Path | None) -> None:
     write_table(EXPORT_HEADER, rows, fmt, output, default_name="kpi")
 
 
-def write_table(header: list[str], rows: list[list[str]], fmt: str, output: Path | None, default_name: str) -> None:
-    """CSV as UTF-8 with a BOM (so Excel shows Thai), or a real .xlsx workbook."""
+def table_bytes(header: list[str], rows: list[list[str]], fmt: str) -> bytes:
+    """CSV as UTF-8 with a BOM (so Excel shows Thai), or a real .xlsx workbook (the CLI and the back office)."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
         writer.writerows(rows)
-        data = "\ufeff" + buffer.getvalue()
-        if output is None:
-            sys.stdout.buffer.write(data.encode("utf-8"))
-        else:
-            output.write_text(data, encoding="utf-8", newline="")
-            click.echo(f"wrote {len(rows)} row(s) to {output}", err=True)
-        return
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
     from openpyxl import Workbook
 
     book = Workbook()
@@ -102,6 +96,16 @@ def write_table(header: list[str], rows: list[list[str]], fmt: str, output: Path
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def write_table(header: list[str], rows: list[list[str]], fmt: str, output: Path | None, default_name: str) -> None:
+    data = table_bytes(header, rows, fmt)
+    if fmt == "csv" and output is None:
+        sys.stdout.buffer.write(data)
+        return
     target = output or Path(f"{default_name}.xlsx")
-    book.save(target)
+    target.write_bytes(data)
     click.echo(f"wrote {len(rows)} row(s) to {target}", err=True)

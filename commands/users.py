@@ -10,7 +10,7 @@ from sqlalchemy import select
 from db.models import AuditLog, User
 from db.session import transaction
 
-ROLES = ("staff", "manager", "admin")
+ROLES = ("staff", "editor", "manager", "admin")
 
 
 def _engine():  # type: ignore[no-untyped-def]
@@ -30,7 +30,8 @@ def users_group() -> None:
 @click.argument("line_user_id")
 @click.option("--name", "full_name", required=True, help="ชื่อ สกุล")
 @click.option("--unit", required=True, help="หน่วยงาน")
-@click.option("--role", type=click.Choice(ROLES), default="staff", show_default=True)
+@click.option("--role", type=click.Choice(ROLES), default="staff", show_default=True,
+              help="editor: owns the content (answers forwarded questions, keeps answers)")
 def add_user(line_user_id: str, full_name: str, unit: str, role: str) -> None:
     """Register LINE_USER_ID (or update them if already known)."""
     with transaction(_engine().sessions) as session:

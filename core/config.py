@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SECRET_FIELDS = {"line_channel_secret", "line_channel_access_token", "chat_page_password"}
+SECRET_FIELDS = {"line_channel_secret", "line_channel_access_token", "chat_page_password", "secret_key"}
 
 
 def _ids(raw: str) -> frozenset[str]:
@@ -59,6 +59,11 @@ class Settings:
     #: Local chat page at "/" and "/chat". On by default only without LINE credentials.
     chat_page: bool = True
     chat_page_password: str = ""
+    #: Where people reach this server (``BOT_PUBLIC_URL``): the host in the back office's sign-in links.
+    public_url: str = ""
+    #: Signs the back office's sign-in links and session cookies (``BOT_SECRET_KEY``; by default derived
+    #: from the LINE channel secret, so every worker of one deployment agrees without another setting).
+    secret_key: str = ""
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     #: Minimum BM25-derived confidence for a free-text answer.
     answer_threshold: float = 0.45
@@ -71,6 +76,23 @@ class Settings:
     @property
     def line_enabled(self) -> bool:
         return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def signing_key(self) -> str:
+        """The back office's key: ``BOT_SECRET_KEY``, else one derived from the channel secret ("" in local
+        mode without either: no sign-in links then)."""
+        if self.secret_key:
+            return self.secret_key
+        if not self.line_channel_secret:
+            return ""
+        import hashlib
+        import hmac
+
+        return hmac.new(self.line_channel_secret.encode(), b"nso-bot back office", hashlib.sha256).hexdigest()
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
 
     def __repr__(self) -> str:
         shown = []
@@ -108,6 +130,8 @@ class Settings:
             "chat_page": _flag(env.get("CHAT_PAGE_ENABLED"), not has_line)
             and (not has_line or bool(password)),
             "chat_page_password": password,
+            "public_url": env.get("BOT_PUBLIC_URL", "").strip().rstrip("/"),
+            "secret_key": env.get("BOT_SECRET_KEY", ""),
         }
         if env.get("KNOWLEDGE_DIR"):
             values["knowledge_dir"] = Path(env["KNOWLEDGE_DIR"])

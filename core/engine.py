@@ -147,6 +147,8 @@ class Engine:
         self.sender: Callable[[Outbox | Outgoing, Reply], None] | None = None
         #: Looks up a LINE display name (None when unknown). Set by the channel.
         self.profile_lookup: Callable[[str], str | None] = lambda user_id: None
+        #: Brings ``services.kb`` up to date with the kept answers before answering (``bot.use_kept_answers``).
+        self.refresh_knowledge: Callable[[Session], None] | None = None
         #: The hot statements, built once (``core/statements.py``).
         self.sql = Statements.build(self.db.dialect.name, settings.events_per_transaction)
         self._inbox: GroupCommit[dict] = GroupCommit(self._store_rows)
@@ -195,6 +197,8 @@ class Engine:
     def answer_in(self, session: Session, req: Request, batch: Batch | None = None) -> tuple[Reply, Context]:
         """Run the handlers for one request inside an open transaction."""
         now = self.clock()
+        if self.refresh_knowledge is not None:
+            self.refresh_knowledge(session)
         ctx = Context(session=session, settings=self.settings, services=self.services, now=now)
         ctx.user = self.load_user(session, req, batch)
         conv = batch.conversation(session, req.user_id) if batch is not None \

@@ -249,7 +249,10 @@ def forget_person(session: Session, line_user_id: str) -> int:
     adr_store.forget(session, line_user_id)  # kept ADR drafts
     session.execute(delete(User).where(User.line_user_id == line_user_id))
     session.execute(update(Unanswered).where(Unanswered.line_user_id == line_user_id)
-                    .values(line_user_id="", text="", normalized=""))
+                    .values(line_user_id="", text="", normalized="", answer=""))
+    from db.handoff_store import forget_person as forget_in_the_loop
+
+    forget_in_the_loop(session, line_user_id)
     session.execute(update(Outbox)
                     .where(Outbox.to == line_user_id, Outbox.status.in_(("sent", "failed", "expired", "skipped")))
                     .values(to="", payload={"redacted": True}))

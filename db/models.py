@@ -48,7 +48,8 @@ class ImportedCatalogue:
 
 
 class User(Base):
-    """A person known to the bot. ``role`` is ``staff``, ``manager`` or ``admin``.
+    """A person known to the bot. ``role`` is ``staff``, ``editor`` (owns the content: answers forwarded
+    questions), ``manager`` or ``admin``.
 
     ``status`` is ``active`` for registered people and ``pending`` while a registration request waits
     for an admin.
@@ -154,8 +155,15 @@ class Unanswered(Base):
     text: Mapped[str] = mapped_column(Text)
     normalized: Mapped[str] = mapped_column(Text, default="")
     candidates: Mapped[list] = mapped_column(JSON, default=list)
+    #: ``new``, ``forwarded`` (the person asked for a member of staff), ``answered``, ``dismissed``.
     review_status: Mapped[str] = mapped_column(String(16), default="new")
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Who answered it (a content owner's LINE id), when and what: set once (``db/handoff_store.py``).
+    answered_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    answer: Mapped[str] = mapped_column(Text, default="", server_default="")
+    kept_answer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Conversation(Base):

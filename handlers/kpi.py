@@ -130,7 +130,9 @@ class KpiHandler:
             rows = []
             for s in items:
                 st = status(s.score)
-                rows.append(CardRow(label=f"{s.number}. {_short(s.name)}",
+                indicator = cat.indicator(s.number)
+                name = indicator.short if indicator and indicator.short else _short(s.name)
+                rows.append(CardRow(label=f"{s.number}. {name}",
                                     value=_score_text(s.score), bar=s.score if s.score is not None else 0.0,
                                     color=st.colour))
             total = view.summary.components.get(comp.number)

@@ -6,6 +6,7 @@ from core.dispatch import Context
 from core.messages import Card, CardSection, Choice, Message, Reply, Request, Text
 from db.models import Unanswered
 from handlers.common import ask, short_label, tap
+from handlers.handoff import FORWARD_CHOICE
 from knowledge.followup import Topic, topic_of
 from knowledge.passages import Passage
 from knowledge.schema import LEVEL_NAMES, Entry
@@ -168,6 +169,7 @@ class KnowledgeHandler:
         from handlers.help import MENU_CHOICES
 
         choices = [entry_choice(h.entry) for h in suggestions] or list(MENU_CHOICES[:4])
+        choices.append(FORWARD_CHOICE)  # a person answers what the bot cannot (handlers/handoff.py)
         if reports_participation(req.text):
             # "เข้าร่วมกิจกรรมเมื่อวาน" names no activity the bot knows: offer to log it step by step.
             text += "\nถ้าต้องการบันทึกการเข้าร่วมกิจกรรม แตะ “บันทึกกิจกรรม” ได้เลยค่ะ"

@@ -29,7 +29,8 @@ FILE_RE = re.compile(r"^fy(\d{4})\.ya?ml$")
 TOP_FIELDS = {"fiscal_year", "title", "source", "notes", "components", "rounds", "indicators", "pmqa"}
 COMPONENT_FIELDS = {"number", "name", "short", "weight", "rounds"}
 ROUND_FIELDS = {"months", "name", "period"}
-INDICATOR_FIELDS = {"number", "component", "name", "weight", "unit", "measure", "direction", "aliases", "rounds"}
+INDICATOR_FIELDS = {"number", "component", "name", "short", "weight", "unit", "measure", "direction", "aliases",
+                    "rounds"}
 TARGET_FIELDS = {"min", "standard", "high", "result", "result_text"}
 PMQA_FIELDS = {"name", "group", "targets", "category7", "source"}
 BAND_FIELDS = {"label", "points", "count"}
@@ -80,6 +81,8 @@ class Indicator:
     measure: str | None
     direction: str = "higher"
     aliases: tuple[str, ...] = ()
+    #: A short name shown whole where the full one would be cut (the status card, charts); None: the full name.
+    short: str | None = None
     #: Round length in months -> targets and result in that round.
     rounds: Mapping[int, RoundTargets] = field(default_factory=dict)
 
@@ -323,8 +326,19 @@ def _parse_indicator(raw: Any, where: _Where, components: dict[int, Component]) 
         measure=_text(raw, "measure", where, required=False),
         direction=direction,
         aliases=_texts(raw, "aliases", where),
+        short=_short_name(raw, where),
         rounds=dict(sorted(rounds.items())),
     )
+
+
+SHORT_MAX = 28
+
+
+def _short_name(raw: dict[str, Any], where: _Where) -> str | None:
+    short = _text(raw, "short", where, required=False)
+    if short is not None and len(short) > SHORT_MAX:
+        where.fail("short", f"ชื่อสั้นยาวเกิน {SHORT_MAX} ตัวอักษร ({len(short)})", f"longer than {SHORT_MAX} characters")
+    return short
 
 
 def _parse_pmqa(raw: Any, where: _Where) -> Pmqa:
@@ -494,6 +508,7 @@ def dump_catalogue(cat: Catalogue) -> dict[str, Any]:
                 "measure": i.measure,
                 "direction": i.direction,
                 "aliases": list(i.aliases),
+                **({"short": i.short} if i.short else {}),
                 "rounds": {m: targets(t) for m, t in i.rounds.items()},
             }
             for i in cat.indicators

@@ -154,9 +154,9 @@ class KnowledgeBase:
     """Entries plus the indexes that find them. Build once at start; searching is read-only."""
 
     def __init__(self, entries: list[Entry], passages: list[Passage] | None = None,
-                 followups: FollowUpWords | None = None) -> None:
+                 followups: FollowUpWords | None = None, passage_index: PassageIndex | None = None) -> None:
         self.entries = entries
-        self.passages = PassageIndex(passages or [], query_tokens)
+        self.passages = passage_index or PassageIndex(passages or [], query_tokens)
         self.followups = followups or FollowUpWords(frozenset(), frozenset(), {}, 30)
         self.by_id = {e.id: e for e in entries}
         self._position = {e.id: i for i, e in enumerate(entries)}
@@ -279,6 +279,11 @@ class KnowledgeBase:
         if bare or len(numbers) > 1 or _DATE.search(low):
             return self.by_ref.get("คลินิก")  # the schedule, comparing sessions, a date's session: the table
         return None
+
+    def with_entries(self, entries: list[Entry]) -> KnowledgeBase:
+        """The same knowledge base with other entries (kept answers added): the passages are not indexed again."""
+        kb = KnowledgeBase(entries, None, self.followups, passage_index=self.passages)
+        return kb
 
     def knows_word(self, word: str) -> bool:
         """Whether the source (or everyday chat English) uses this Latin word, or one a typo away ("off")."""

@@ -211,3 +211,25 @@ def test_a_round_view_is_read_once_per_transaction_and_never_older_than_what_it_
             assert kpi_store.round_view(s) is again
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+
+
+def test_status_card_shows_short_names_whole_and_the_detail_card_the_full_name(bot: Bot):
+    """The card used to cut names mid-word ("…ภาคร…"); each indicator now has a short name in the catalogue."""
+    register(bot, STAFF, "staff")
+    text = bot.say("สถานะ KPI", STAFF)
+    assert "1. Government Data Catalog" in text and "6. Digital Survey" in text
+    assert "…" not in text and "จำนวนชุดข้อมูลที่ลงทะเบียนในระบบบัญชีข้อมูลภาคร" not in text
+    detail = bot.say("ตัวชี้วัดที่ 1", STAFF)
+    assert "จำนวนชุดข้อมูลที่ลงทะเบียนในระบบบัญชีข้อมูลภาครัฐ [Government Data Catalog]" in detail
+
+
+def test_a_short_name_too_long_for_the_card_is_refused_with_where(tmp_path: Path):
+    import pytest
+
+    from knowledge.indicators import CatalogueError, load_catalogue
+
+    source = (Path(__file__).resolve().parent.parent / "knowledge" / "indicators" / "fy2567.yaml").read_text("utf-8")
+    bad = tmp_path / "fy2567.yaml"
+    bad.write_text(source.replace("short: Digital Survey", "short: " + "ก" * 29), encoding="utf-8")
+    with pytest.raises(CatalogueError, match="short"):
+        load_catalogue(bad)

@@ -93,3 +93,20 @@ def test_terminal_chat(sqlite_bot: Bot):
     assert result.exit_code == 0
     assert "ยุทธศาสตร์" in result.output and "ตัวเลือก:" in result.output
     assert result.output.count("บอท>") == 2
+
+
+def test_the_menu_is_drawn_with_a_thai_font_when_one_is_installed(monkeypatch):
+    """Debian's fonts-thai-tlwg (installed by ``.ci/run`` and ``make richmenu``) gives Thai labels by itself."""
+    import os
+
+    import pytest
+
+    from channels.richmenu import THAI_FONTS, render_image, thai_font
+
+    monkeypatch.delenv("RICHMENU_FONT", raising=False)
+    installed = [p for p in THAI_FONTS if os.path.exists(p)]
+    if not installed and not os.environ.get("CI"):
+        pytest.skip("fonts-thai-tlwg is not installed")
+    assert installed, "CI must have fonts-thai-tlwg (.ci/run installs it)"
+    assert thai_font() == installed[0]
+    assert render_image() == render_image(installed[0]) != render_image("/nonexistent.ttf")

@@ -1,7 +1,7 @@
 """topic_memory: the last topic each person was answered about, per chat, for follow-up questions
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from db.models import UTCDateTime
 
 revision = '0010'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
