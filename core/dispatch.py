@@ -56,6 +56,9 @@ class Context:
 
 
 class Handler(Protocol):
+    """``check``: does this request concern me? ``handle``: the reply. A handler may also have
+    ``interrupts(req, ctx) -> bool``: this message starts my own thing even while another flow is open."""
+
     name: str
 
     def check(self, req: Request, ctx: Context) -> bool: ...
@@ -84,6 +87,12 @@ class Dispatcher:
         conv = ctx.conversation
         if conv is not None:
             owner = self.by_name.get(conv.flow)
+            # A message that starts something of its own ("เมนู", "ขอบคุณค่ะ", "ตรวจคำตอบ ADR") is answered as
+            # such even in the middle of another flow, which waits where it was (and expires as usual).
+            for handler in self.handlers:
+                interrupts = getattr(handler, "interrupts", None)
+                if handler is not owner and interrupts is not None and interrupts(req, ctx):
+                    return handler
             if owner is not None and owner.check(req, ctx):
                 return owner
         for handler in self.handlers:

@@ -64,6 +64,10 @@ class AdrHandler:
     flow = Flow("adr", "การตรวจร่างคำตอบ")
 
     # ----- routing ---------------------------------------------------------------------------
+    def interrupts(self, req: Request, ctx: Context) -> bool:
+        """"ตรวจคำตอบ ADR" starts the checker even in the middle of another flow."""
+        return req.kind == "text" and bool(req.text.strip()) and bool(_start_rest(req.text)[0])
+
     def check(self, req: Request, ctx: Context) -> bool:
         if req.kind == "postback":
             return req.data.startswith("adr:")

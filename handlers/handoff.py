@@ -32,6 +32,10 @@ class HandoffHandler:
     name = "handoff"
     flow = Flow("handoff", "การส่งคำถามถึงเจ้าหน้าที่")
 
+    def interrupts(self, req: Request, ctx: Context) -> bool:
+        """Asking for a person works in the middle of any other flow."""
+        return req.kind == "text" and is_command(req.text, *HANDOFF_WORDS)
+
     def check(self, req: Request, ctx: Context) -> bool:
         if req.kind == "postback":
             return req.data.startswith("ho:")

@@ -39,6 +39,9 @@ class HelpHandler:
     def check(self, req: Request, ctx: Context) -> bool:
         return req.kind == "follow" or (req.kind == "text" and is_command(req.text, *HELP_WORDS))
 
+    def interrupts(self, req: Request, ctx: Context) -> bool:
+        return req.kind == "text" and is_command(req.text, *HELP_WORDS)
+
     def handle(self, req: Request, ctx: Context) -> Reply:
         return Reply.text(HELP_TEXT, MENU_CHOICES)
 

@@ -8,6 +8,9 @@ from core.messages import Reply, Request
 from handlers.help import MENU_CHOICES
 from knowledge.smalltalk import SmallTalk, reply_for
 
+#: Small talk that no flow step expects as its answer.
+INTERRUPTING = frozenset({"greeting", "thanks", "identity", "abilities", "goodbye", "praise", "human"})
+
 
 class SmallTalkHandler:
     name = "smalltalk"
@@ -15,6 +18,12 @@ class SmallTalkHandler:
     def check(self, req: Request, ctx: Context) -> bool:
         talk: SmallTalk | None = getattr(ctx.services, "smalltalk", None)
         return req.kind == "text" and talk is not None and talk.match(req.text) is not None
+
+    def interrupts(self, req: Request, ctx: Context) -> bool:
+        """Greetings and thanks are never a flow's answer; "ok" and "ไม่ใช่" may be (a confirmation), so not those."""
+        talk: SmallTalk | None = getattr(ctx.services, "smalltalk", None)
+        intent = talk.match(req.text) if talk is not None and req.kind == "text" else None
+        return intent is not None and intent.id in INTERRUPTING
 
     def handle(self, req: Request, ctx: Context) -> Reply:
         talk: SmallTalk = ctx.services.smalltalk

@@ -232,3 +232,20 @@ def test_a_message_of_lines_maximum_length_costs_about_what_a_question_costs():
     started = time.perf_counter()
     KB.find(understood_part(long_text), 0.45)
     assert time.perf_counter() - started < 5  # sanity only: it finishes
+
+
+def test_thanks_or_a_new_command_in_the_middle_of_a_flow_are_answered_as_such(sqlite_bot: Bot):
+    """Thanks and the menu leave the flow waiting where it was; a command that starts another flow starts it
+    (a person has one flow at a time)."""
+    from tests.test_activities_support import STAFF as MEMBER
+    from tests.test_activities_support import register, use_clock
+
+    use_clock(sqlite_bot)
+    register(sqlite_bot, MEMBER)
+    sqlite_bot.say("บันทึกกิจกรรม", MEMBER)
+    sqlite_bot.say("6", MEMBER)
+    assert "วันไหน" in sqlite_bot.say("กิจกรรมที่ 2", MEMBER)
+    thanks = sqlite_bot.say("ขอบคุณครับ", MEMBER)
+    assert "ยินดี" in thanks and "อ่านวันที่" not in thanks
+    assert "หมายเหตุ" in sqlite_bot.say("เมื่อวาน", MEMBER)  # the flow waited at its date step
+    assert "ตรวจร่างคำตอบ" in sqlite_bot.say("ตรวจคำตอบ ADR", MEMBER)
