@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.dispatch import Context
 from core.messages import Card, CardSection, Choice, Message, Reply, Request, Text
 from db.models import Unanswered
@@ -113,10 +115,12 @@ class KnowledgeHandler:
             index = int(key.split(":", 1)[1]) if key.split(":", 1)[1].isdigit() else -1
             if 0 <= index < len(kb.passages.passages):
                 p = kb.passages.passages[index]
-                return Topic(key, "passage", p.heading or p.section)
+                return Topic(key, "passage", p.heading or p.section, words=kb.passages._bags[index])
             return None
         entry = kb.by_id.get(key)
-        return topic_of(entry) if entry is not None else None
+        if entry is None:
+            return None
+        return replace(topic_of(entry), words=kb.words_of(entry))
 
     @staticmethod
     def _keep_unanswered(req: Request, ctx: Context, found: Resolution) -> None:

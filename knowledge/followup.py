@@ -29,6 +29,10 @@ _KPI_ID = re.compile(r"^kpi-(\d{1,2})$")
 _CLINIC = re.compile(r"^คลินิก หมวด ([1-7])$")
 
 
+#: "the first / the last one": about the items of the topic, never a topic of their own.
+ORDINALS = frozenset({"แรก", "สุดท้าย", "ที่สอง", "ที่สาม", "ที่หนึ่ง", "สอง", "สาม"})
+
+
 @dataclass(frozen=True)
 class FollowUpWords:
     markers: frozenset[str]
@@ -46,6 +50,8 @@ class Topic:
     anchor: str  # a self-contained way to name it: "ประเด็น 4.2", "คลินิกหมวด 5", "ตัวชี้วัดที่ 3"
     hmuad: int = 0
     praden: str = ""  # "4.2"
+    #: The words the topic's text uses: a short question made of them is probably about it ("แนวทางแรกคืออะไร").
+    words: frozenset[str] = frozenset()
 
 
 def load_followup_words(path: Path) -> FollowUpWords:
@@ -120,7 +126,7 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
     marked = any(t in words.markers for t in toks)
     deixis = next((w for w in words.deictic if w in low.replace(" ", "")), "")
     rest = [t for t in toks if t not in words.markers and t not in words.attributes and not t.isdigit()
-            and t not in {"หมวด", "ที่", "ข้อ", "อัน", "ตัว", "ระดับ", "ประเด็น"}]
+            and t not in {"หมวด", "ที่", "ข้อ", "อัน", "ตัว", "ระดับ", "ประเด็น"} and t not in ORDINALS]
     only_attributes = bool(toks) and not rest
     if not (marked or deixis or only_attributes):
         return None
@@ -154,6 +160,10 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
         squeezed = low.replace(" ", "")
         return squeezed.replace(deixis, f" {anchor} ").strip(), True
     if rest and not marked:
+        # Every word the topic's own text uses, in a short question: probably about it; tried if the question
+        # alone finds nothing.
+        if len(rest) <= 4 and all(t in topic.words for t in rest):
+            return f"{topic.anchor} {prepared}", False
         return None
     return f"{topic.anchor} {prepared}", not rest
 

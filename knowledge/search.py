@@ -32,7 +32,7 @@ STOPWORDS = frozenset(
     เป็น มี ของ ที่ และ กับ ใน ให้ ได้ ไป มา จะ ว่า แล้ว ก็ การ ความ เรื่อง เกี่ยวกับ หมายถึง แปลว่า
     เท่าไร เท่าไหร่ กี่ ทำ ต้อง ควร คุณ เรา ผม ฉัน หนู ดู ขอดู อธิบาย สรุป ประกอบด้วย ประกอบ
     ยกตัวอย่าง ตัวอย่าง ความหมาย หมายความว่า ตาม เล่ม นี้ ภาษาไทย เรียก เรียกว่า นับตั้งแต่ ตั้งแต่ ถึง หน่อย
-    แค่ไหน ไร อ่ะ อะ ป่าว เปล่า ปะ เหรอ หรอ ล่ะ หละ มั๊ย ได้ไหม ได้มั้ย
+    แค่ไหน แค่ สิ่ง ที่สุด ไร อ่ะ อะ ป่าว เปล่า ปะ เหรอ หรอ ล่ะ หละ มั๊ย ได้ไหม ได้มั้ย
     the a an is are what of to and in""".split()
 )
 
@@ -57,6 +57,8 @@ FACETS = {
     "เป้าหมาย": "เป้าหมาย",
     "จุดเน้น": "จุดเน้น",
     "เน้น": "จุดเน้น",
+    "สำคัญ": "จุดเน้น",
+    "หัวใจ": "จุดเน้น",
     "องค์ประกอบ": "องค์ประกอบ",
 }
 
@@ -284,6 +286,11 @@ class KnowledgeBase:
         """The same knowledge base with other entries (kept answers added): the passages are not indexed again."""
         kb = KnowledgeBase(entries, None, self.followups, passage_index=self.passages)
         return kb
+
+    def words_of(self, entry: Entry) -> frozenset[str]:
+        """The words an entry's title and answer use (for reading follow-ups about it)."""
+        i = self._position.get(entry.id)
+        return self._said[i] if i is not None else frozenset()
 
     def knows_word(self, word: str) -> bool:
         """Whether the source (or everyday chat English) uses this Latin word, or one a typo away ("off")."""
