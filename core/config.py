@@ -67,6 +67,8 @@ class Settings:
     rate_limit_per_minute: int = 30
     #: Office units offered at registration, comma-separated.
     units: tuple[str, ...] = ("ศย.", "พท.", "บส.", "สม.", "สค.", "ศท.", "พส.", "สล.", "กพร.")
+    #: The LINE Official Account's basic id ("@123abcde"): in a group, the bot's button that opens a one-on-one chat.
+    line_bot_basic_id: str = ""
 
     @property
     def line_enabled(self) -> bool:
@@ -108,6 +110,7 @@ class Settings:
             "chat_page": _flag(env.get("CHAT_PAGE_ENABLED"), not has_line)
             and (not has_line or bool(password)),
             "chat_page_password": password,
+            "line_bot_basic_id": env.get("LINE_BOT_BASIC_ID", "").strip(),
         }
         if env.get("KNOWLEDGE_DIR"):
             values["knowledge_dir"] = Path(env["KNOWLEDGE_DIR"])

@@ -23,7 +23,7 @@ from handlers.activity_language import (
     reports_participation,
     understand,
 )
-from handlers.common import ask, command, folded_words, is_command, tap
+from handlers.common import ask, command, folded_words, is_command, private_chat, tap
 from handlers.flow import Flow, is_cancel, looks_like_question
 from handlers.help import HELP_WORDS
 from handlers.registration import REGISTER_WORDS, need_registration
@@ -128,8 +128,8 @@ class ActivitiesHandler:
         name = self._command(req.text)
         if name == "report":
             return _with_note(self.report(req, ctx), note)
-        if req.chat_type != "user":
-            return Reply.text("เรื่องกิจกรรมของแต่ละคน กรุณาพิมพ์ในแชตส่วนตัวกับบอทนะคะ")
+        if ctx.shared_chat:  # records are personal even where registration is not needed to see them
+            return private_chat(ctx, "เรื่องกิจกรรมของแต่ละคน กรุณาพิมพ์ในแชตส่วนตัวกับบอทนะคะ")
         if name:
             run = {"start": self.start, "mine": self.mine, "withdraw": self.withdraw, "forget": self.forget}[name]
             return _with_note(run(req, ctx), note)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import quote
 
-from core.messages import Choice
+from core.dispatch import Context
+from core.messages import Choice, Reply
 from thai import fold
 from thai._cache import text_cache
 
@@ -20,6 +22,22 @@ def short_label(text: str, limit: int = LABEL_MAX) -> str:
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip() + "…"
+
+
+PRIVATE_ONLY = ("ผลตัวชี้วัด ประวัติกิจกรรม การลงทะเบียน และการลบข้อมูล ดูและทำได้เฉพาะในแชตส่วนตัวกับบอทค่ะ "
+                "(ในกลุ่มทุกคนจะเห็นข้อความด้วย)")
+
+
+def private_chat(ctx: Context, lead: str = "") -> Reply:
+    """What a group or room is told instead of anything personal: where to ask, with a button that opens a
+    one-on-one chat with the bot (``LINE_BOT_BASIC_ID``), or, without one, how to open it."""
+    basic_id = ctx.settings.line_bot_basic_id
+    text = f"{lead}\n{PRIVATE_ONLY}" if lead else PRIVATE_ONLY
+    if not basic_id:
+        return Reply.text(text + " แตะชื่อบอทในกลุ่ม แล้วเลือก “แชต” เพื่อคุยแบบส่วนตัวนะคะ")
+    url = "https://line.me/R/ti/p/" + quote(basic_id if basic_id.startswith("@") else "@" + basic_id, safe="")
+    return Reply.text(text + " แตะปุ่มด้านล่างเพื่อเปิดแชตส่วนตัว แล้วพิมพ์คำสั่งเดิมอีกครั้งนะคะ",
+                      [Choice(label="แชตส่วนตัวกับบอท", data=url, action="uri")])
 
 
 def ask(label: str, text: str | None = None) -> Choice:

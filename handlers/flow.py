@@ -66,7 +66,10 @@ class Flow:
 
     def go(self, ctx: Context, user_id: str, step: str, data: dict[str, Any]) -> None:
         """Start the flow or move it to ``step``; either way the 10 minutes start again.
-        (A person is in one flow at a time: starting this one replaces any other.)"""
+        (A person is in one flow at a time: starting this one replaces any other.) Not from a group or room:
+        a flow is personal (``core.dispatch.shared_view``)."""
+        if ctx.shared_chat:
+            return
         conv = ctx.conversation
         if conv is None or conv.line_user_id != user_id:
             conv = ctx.session.get(Conversation, user_id)
@@ -78,7 +81,10 @@ class Flow:
         ctx.conversation = conv
 
     def end(self, ctx: Context, user_id: str) -> None:
-        """Leave the flow. A bulk delete, so a second worker ending the same flow is not an error."""
+        """Leave the flow. A bulk delete, so a second worker ending the same flow is not an error. (Not from a
+        group or room, whose answers never see the person's flow.)"""
+        if ctx.shared_chat:
+            return
         ctx.session.execute(delete(Conversation).where(Conversation.line_user_id == user_id))
         ctx.conversation = None
 

@@ -11,7 +11,7 @@ from core.dispatch import Context
 from core.messages import Card, CardRow, CardSection, Choice, Reply, Request, Text
 from db import kpi_store
 from db.kpi_store import RoundView
-from handlers.common import ask, tap
+from handlers.common import PRIVATE_ONLY, ask, private_chat, tap
 from knowledge.indicators import Indicator
 from scoring import ASSUMPTION_NOTE, format_gap, format_number, gap_to_next, read_number, status
 from thai import normalize, prepare
@@ -25,6 +25,13 @@ NEED_REGISTER = ("ผลการดำเนินงานและคะแ�
                  "พิมพ์ “ลงทะเบียน” เพื่อส่งคำขอ แล้วรอผู้ดูแลระบบอนุมัตินะคะ")
 MANAGER_ROLES = {"manager", "admin"}
 _BANGKOK = timezone(timedelta(hours=7))
+
+
+def need_register(ctx: Context) -> Reply:
+    """Results are for registered staff, and in a group for nobody (``core.dispatch.shared_view``)."""
+    if ctx.shared_chat:
+        return private_chat(ctx, "ผลการดำเนินงานและคะแนนตัวชี้วัดไม่แสดงในกลุ่มค่ะ")
+    return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
 
 
 def _number_text(value: Decimal | None) -> str:
@@ -109,7 +116,7 @@ class KpiHandler:
     # ----- views -----------------------------------------------------------------------------
     def status_card(self, ctx: Context, view: RoundView, unit: str = "") -> Reply:
         if not ctx.is_registered:
-            return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
+            return need_register(ctx)
         cat = view.catalogue
         unit_of = {ind.number: ind.unit for ind in cat.indicators}
         round_name = cat.round(view.months).name if cat.round(view.months) else f"รอบ {view.months} เดือน"
@@ -203,6 +210,9 @@ class KpiHandler:
                 choices.append(ask(f"ประวัติ ตัวชี้วัดที่ {ind.number}"))
                 if ctx.role in MANAGER_ROLES:
                     choices.append(ask("วิธีบันทึกผล", f"บันทึกผล ตัวชี้วัดที่ {ind.number}"))
+            elif ctx.shared_chat:
+                lines.append(PRIVATE_ONLY)
+                choices = list(private_chat(ctx).choices) + choices
             else:
                 lines.append(NEED_REGISTER)
                 choices.append(ask("ลงทะเบียน"))
@@ -213,7 +223,7 @@ class KpiHandler:
 
     def history(self, ctx: Context, view: RoundView, ind: Indicator) -> Reply:
         if not ctx.is_registered:
-            return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
+            return need_register(ctx)
         changes = kpi_store.history(ctx.session, view.catalogue.fiscal_year, ind.number)
         if not changes:
             return Reply.text(f"ตัวชี้วัดที่ {ind.number} ยังไม่มีการแก้ไขผลผ่านบอทค่ะ "
@@ -230,7 +240,7 @@ class KpiHandler:
     # ----- recording -------------------------------------------------------------------------
     def propose(self, ctx: Context, view: RoundView, ind: Indicator, value_text: str) -> Reply:
         if not ctx.is_registered:
-            return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
+            return need_register(ctx)
         if ctx.role not in MANAGER_ROLES:
             return Reply.text("ขออภัยค่ะ การบันทึกผลตัวชี้วัดทำได้เฉพาะผู้บริหาร (manager) หรือผู้ดูแลระบบ "
                               "บุคลากรทั่วไปดูผลได้ แต่แก้ไขไม่ได้ค่ะ", [ask(f"ตัวชี้วัดที่ {ind.number}")])
