@@ -29,10 +29,11 @@ from core.group_commit import GroupCommit
 from core.messages import Reply, Request, reply_from_dict, reply_to_dict
 from core.observability import ANSWER_BATCH, ERRORS, PROCESS_ROLE, RATE_LIMITED, REPLIES, log_event
 from core.relay import ReplyInbox, ReplyRelay, send_socket_path
-from core.statements import Statements
+from core.statements import Statements, forget_events
 from core.wake import WakeSocket
 from db.models import AnsweredEvent, Conversation, InboundEvent, Outbox, User, utcnow
 from db.session import (
+    checkpoint_and_empty_wal,
     database_url,
     inbox_database_url,
     make_engine,
@@ -167,6 +168,8 @@ class Engine:
         self._threads: list[threading.Thread] = []
         #: Seconds an idle worker sleeps before looking for work it was not woken for (another machine's).
         self.idle_poll = 1.0
+        #: A PDPA erasure committed whose old page images may still be in a SQLite WAL (``_empty_wals``).
+        self._wal_scrub_owed = False
 
     def readonly(self):  # type: ignore[no-untyped-def]
         return self.read_db.connect()
@@ -213,9 +216,11 @@ class Engine:
                 reply, ctx = self.answer_in(session, req)
                 self._queue_pushes(session, ctx, key_base=req.event_id or uuid.uuid4().hex)
                 if ctx.forgotten and not self.inbox_apart:
-                    session.execute(self.sql.forget_events, {"ids": ctx.forgotten})
+                    session.execute(forget_events(ctx.forgotten))
             if self.inbox_apart:
                 self._finish_in_inbox([], ctx.forgotten)
+            if ctx.forgotten:
+                self._empty_wals()
         except Exception:  # a handler's bug or a lost database: an apology, never a 500
             ERRORS.labels("answer").inc()
             log.exception("could not answer a direct request")
@@ -336,6 +341,8 @@ class Engine:
                                             for row, _req, _reply, handler in answered], forgotten)
             if rows or mended:
                 self._keep_wals_small()
+        if forgotten:
+            self._empty_wals()
         if not rows:
             return None
         ANSWER_BATCH.observe(len(answered) + len(failed))
@@ -385,7 +392,7 @@ class Engine:
                 if marks:
                     conn.execute(self.sql.mark_done, marks)
                 if forgotten:
-                    conn.execute(self.sql.forget_events, {"ids": sorted(set(forgotten))})
+                    conn.execute(forget_events(sorted(set(forgotten))))
         except OperationalError:
             log.warning("could not mark %s answered events in the inbox; the next claim mends them", len(marks))
 
@@ -397,6 +404,21 @@ class Engine:
             truncate_wal_if_over(self.db, WAL_LIMIT_BYTES, "main")
         except OperationalError:
             log.warning("could not checkpoint a SQLite file; SQLite tries again on its own", exc_info=True)
+
+    def _empty_wals(self) -> None:
+        """After a PDPA erasure, on SQLite: checkpoint both files and empty their WALs, whose frames still hold the
+        erased rows as they were (``PRAGMA secure_delete`` zeroes them in the files themselves). If a reader is in
+        the way, owed and tried again with the idle chores."""
+        self._wal_scrub_owed = True
+        try:
+            done = checkpoint_and_empty_wal(self.db, "main")
+            done = checkpoint_and_empty_wal(self.inbox_db, "inbox") and done if self.inbox_apart else done
+        except OperationalError:
+            log.warning("could not empty the WALs after an erasure; tried again when idle", exc_info=True)
+            return
+        self._wal_scrub_owed = not done
+        if not done:
+            log.warning("a reader kept a WAL from being emptied after an erasure; tried again when idle")
 
     def _prefetch(self, session: Session, inbox: Session | Connection, rows: list[Any],
                   requests: list[Request | None]) -> Batch:
@@ -480,10 +502,13 @@ class Engine:
         if not answered:
             return []
         outgoing: list[Outgoing] = []
+        erased = set(forgotten)
         for row, req, reply, _handler in answered:
             token = str(row.payload.get("replyToken") or "")
             if reply is not None and reply.messages and token:
-                outgoing.append(Outgoing(id=0, kind="reply", reply_token=token[:64], to=req.user_id if req else "",
+                # A reply needs only its token; the erased person's id is not written down again.
+                to = req.user_id if req and req.user_id not in erased else ""
+                outgoing.append(Outgoing(id=0, kind="reply", reply_token=token[:64], to=to,
                                          payload=reply_to_dict(reply), not_after=row.received_at + REPLY_TOKEN_TTL,
                                          reply=reply))
         if outgoing:
@@ -496,7 +521,6 @@ class Engine:
             for o, outbox_id in zip(outgoing, ids, strict=True):
                 o.id = outbox_id
         if self.inbox_apart:
-            erased = set(forgotten)
             session.execute(self.sql.add_answered, [
                 {"webhook_event_id": row.webhook_event_id, "handler": handler[:64],
                  "erased_sender": row.source_user_id in erased, "answered_at": now}
@@ -507,7 +531,7 @@ class Engine:
             [{"event_id": row.id, "finished": now, "handler_name": handler[:64]} for row, _, _, handler in answered],
         )
         if forgotten:
-            session.execute(self.sql.forget_events, {"ids": sorted(set(forgotten))})
+            session.execute(forget_events(sorted(set(forgotten))))
         return outgoing
 
     def _record_failure(self, event_id: int) -> None:
@@ -599,6 +623,8 @@ class Engine:
         status, error = "sent", ""
         if row.kind == "reply" and row.not_after is not None and now > row.not_after:
             status, error = "expired", "reply token expired before sending"
+        elif isinstance(row.payload, dict) and row.payload.get("redacted"):
+            status, error = "skipped", "erased (PDPA) before it was sent"
         elif self.sender is None:
             status, error = "skipped", "no LINE channel configured"
         else:
@@ -715,6 +741,8 @@ class Engine:
             return True
         self.flush_sent()
         self._purge_if_due()
+        if self._wal_scrub_owed:
+            self._empty_wals()
         return self.look_up_profiles()
 
     def _send(self, row: Outgoing) -> None:

@@ -7,6 +7,7 @@ Round 1 is the 6-month report (October–March); round 2 is the 12-month report 
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -241,14 +242,19 @@ def forget_person(session: Session, line_user_id: str) -> int:
     the LINE id and what was typed, so they are redacted too. So are the stored LINE events, by the engine
     as it records the answer (``Context.forgotten``): they may be in a database file of their own."""
     token = ANON_PREFIX + secrets.token_hex(12)
+    person = session.scalar(select(User).where(User.line_user_id == line_user_id))
     result = session.execute(update(Participation).where(Participation.user_key == line_user_id)
                              .values(user_key=token, note="", confirm_key=""))
     session.execute(delete(Conversation).where(Conversation.line_user_id == line_user_id))
     session.execute(delete(User).where(User.line_user_id == line_user_id))
     session.execute(update(Unanswered).where(Unanswered.line_user_id == line_user_id)
                     .values(line_user_id="", text="", normalized=""))
-    session.execute(update(Outbox)
-                    .where(Outbox.to == line_user_id, Outbox.status.in_(("sent", "failed", "expired", "skipped")))
+    # Messages to them, and messages about them (an admin's approval card holds their id, name and LINE name,
+    # the admin's answer their name), whatever their status: one not sent yet is skipped (``Engine.deliver``).
+    names = [line_user_id] + [n for n in ((person.full_name, person.display_name) if person else ()) if len(n) >= 3]
+    about = [cast(Outbox.payload, Text).contains(form, autoescape=True)
+             for n in names for form in dict.fromkeys((n, json.dumps(n)[1:-1]))]
+    session.execute(update(Outbox).where(or_(Outbox.to == line_user_id, *about))
                     .values(to="", payload={"redacted": True}))
     for entry in session.scalars(select(AuditLog).where((AuditLog.actor == line_user_id)
                                                         | AuditLog.action.like("users.%")
