@@ -55,6 +55,8 @@ def _item_label(item: Item) -> str:
 
 
 def _number_in(text: str) -> int | None:
+    if len(text) > 40:
+        return None
     m = re.fullmatch(r"(?:กิจกรรม|รายการ|ข้อ)?\s*(?:ที่)?\s*(\d{1,2})", normalize(prepare(text)).strip())
     return int(m.group(1)) if m else None
 
@@ -269,8 +271,9 @@ class ActivitiesHandler:
                 return self._ask(req, ctx, data, f"ขออภัยค่ะ {why} ลองพิมพ์เช่น “เมื่อวาน”, “3 พ.ค.” หรือ “3/5/2567”")
             return self._set_day(req, ctx, day)
         if step == "note":
-            note = "" if is_command(text, *NONE_WORDS) else " ".join(normalize(text).split())
-            if len(note) > NOTE_MAX:
+            # Not normalised when far too long (what that costs grows with the text).
+            note = "" if is_command(text, *NONE_WORDS) or len(text) > NOTE_MAX * 2 else " ".join(normalize(text).split())
+            if len(note) > NOTE_MAX or len(text) > NOTE_MAX * 2:
                 return self._ask(req, ctx, data, f"ขออภัยค่ะ หมายเหตุยาวเกิน {NOTE_MAX} ตัวอักษร กรุณาย่อให้สั้นลง")
             data["note"], data["note_done"] = note, True
             return self._ask(req, ctx, data)
@@ -511,6 +514,8 @@ class ActivitiesHandler:
 def _command_name(text: str) -> str:
     """Which of this handler's commands a message is ("" for none); asked of every message."""
     flat = command(text)
+    if not flat:
+        return ""
     for name, words in (("start", START_WORDS), ("mine", MINE_WORDS), ("withdraw", WITHDRAW_WORDS),
                         ("forget", FORGET_WORDS)):
         if flat in folded_words(words):

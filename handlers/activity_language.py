@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from db import activity_store as store
-from handlers.common import command
+from handlers.common import command, is_short
 from handlers.flow import looks_like_question
 from knowledge.activities import Plan
 from thai import normalize, prepare, tokenize
@@ -87,6 +87,8 @@ def _winner(scores: dict, order: list) -> tuple[object | None, list]:
 def understand(plan: Plan, text: str, within: str = "") -> Understood:
     """Which activity and item a message names, from the catalogue's names, aliases and keywords."""
     vocab = _vocabulary(plan)
+    if not is_short(text):
+        return Understood()
     flats = {command(text), command(prepare(text))}
     found = [t for t in vocab.terms if any(t.norm in f for f in flats) and (not within or t.code == within)]
     # The longest match wins: "บริจาคโลหิต" says more than the "บริจาค" inside it.
@@ -117,7 +119,10 @@ def _tokens(text: str) -> list[str]:
 
 @text_cache()
 def reports_participation(text: str) -> bool:
-    """A verb of taking part, as whole tokens (1–3 of them joined), and not a question."""
+    """A verb of taking part, as whole tokens (1–3 of them joined), and not a question. A report is a sentence
+    or two: a longer text is not read as one."""
+    if not is_short(text):
+        return False
     tokens = _tokens(text)
     joined = {"".join(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 1, min(i + 4, len(tokens) + 1))}
     if not joined & set(VERBS):
@@ -175,7 +180,10 @@ def _recent(day: int, month: int, year: int | None, today: date) -> tuple[date |
 
 def parse_day(text: str, today: date) -> tuple[date | None, str]:
     """A date in a message: วันนี้, เมื่อวาน, เมื่อวานซืน, "วันที่ 3", "3 พ.ค.", "3 พ.ค. 2567", "3/5/2567",
-    "2567-05-03", with or without a weekday. Returns (date, "") or (None, why) — (None, "") when there is no date."""
+    "2567-05-03", with or without a weekday. Returns (date, "") or (None, why) — (None, "") when there is no date
+    (and for a text longer than a sentence or two: its date would be a guess)."""
+    if not is_short(text):
+        return None, ""
     clean = normalize(prepare(text))
     if m := _ISO.search(clean):
         if 1 <= int(m.group(2)) <= 12:

@@ -11,6 +11,19 @@ from thai import fold
 from thai._cache import text_cache
 
 LABEL_MAX = 20
+#: The longest message that can be a command, a step's answer (a name, a date, a value) or a participation
+#: report. Longer ones are still answered (as questions), but no handler's own reading of them grows with the
+#: text: a 5,000-character paste costs what a 300-character one does (issue #14, item 3).
+SHORT_TEXT = 300
+
+
+def is_short(text: str) -> bool:
+    return len(text) <= SHORT_TEXT
+
+
+def head_and_tail(text: str, tail: int = 60) -> str:
+    """A long text's beginning and end, where a question word or a command would be: what a heuristic reads."""
+    return text if len(text) <= SHORT_TEXT else f"{text[:SHORT_TEXT - tail - 1]} {text[-tail:]}"
 
 
 def short_label(text: str, limit: int = LABEL_MAX) -> str:
@@ -52,7 +65,10 @@ def tap(label: str, data: str, shown: str | None = None) -> Choice:
 
 @text_cache()
 def command(text: str) -> str:
-    """The message folded for command matching: no spaces, lower case, Thai normalised."""
+    """The message folded for command matching: no spaces, lower case, Thai normalised. "" for a text longer
+    than ``SHORT_TEXT``, which no command or catalogue name matches (and whose folding would cost with its length)."""
+    if not is_short(text):
+        return ""
     return fold(text).replace(" ", "")
 
 
@@ -63,4 +79,4 @@ def folded_words(words: tuple[str, ...]) -> frozenset[str]:
 
 
 def is_command(text: str, *words: str) -> bool:
-    return command(text) in folded_words(words)
+    return is_short(text) and command(text) in folded_words(words)

@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from core.dispatch import Context
 from core.messages import Request
 from db.models import Conversation
-from handlers.common import is_command
+from handlers.common import head_and_tail, is_command
 from thai import normalize
 
 TTL = timedelta(minutes=10)
@@ -34,7 +34,7 @@ AMBIGUOUS_QUESTION_WORDS = ("ไหม", "กี่", "คือ", "บ้าง
 
 
 def looks_like_question(text: str, clearly: bool = False) -> bool:
-    folded = normalize(text)
+    folded = normalize(head_and_tail(text))
     words = [w for w in QUESTION_WORDS if w not in AMBIGUOUS_QUESTION_WORDS] if clearly else QUESTION_WORDS
     return any(word in folded for word in words)
 

@@ -11,7 +11,7 @@ from core.dispatch import Context
 from core.messages import Card, CardRow, CardSection, Choice, Reply, Request, Text
 from db import kpi_store
 from db.kpi_store import RoundView
-from handlers.common import PRIVATE_ONLY, ask, private_chat, tap
+from handlers.common import PRIVATE_ONLY, ask, is_short, private_chat, tap
 from knowledge.indicators import Indicator
 from scoring import ASSUMPTION_NOTE, format_gap, format_number, gap_to_next, read_number, status
 from thai import normalize, prepare
@@ -59,8 +59,8 @@ class KpiHandler:
     def check(self, req: Request, ctx: Context) -> bool:
         if req.kind == "postback":
             return req.data.startswith("kpi:")
-        if req.kind != "text":
-            return False
+        if req.kind != "text" or not is_short(req.text):
+            return False  # a KPI command is one line; a long text is a question for the knowledge base
         text = prepare(req.text).casefold()
         flat = text.replace(" ", "")
         if flat.startswith(("บันทึกผล", "แก้ผล", "อัปเดตผล", "ประวัติ")) and _REF.search(text):

@@ -46,6 +46,8 @@ def _clean_name(text: str) -> str:
 
 def _name_problem(text: str) -> str:
     """Why a message is not a full name (empty when it is one)."""
+    if len(text) > NAME_MAX * 2:  # not folded first: that would cost with the length
+        return f"ชื่อยาวเกิน {NAME_MAX} ตัวอักษร"
     name = _clean_name(text)
     if len(name) > NAME_MAX:
         return f"ชื่อยาวเกิน {NAME_MAX} ตัวอักษร"
@@ -107,10 +109,11 @@ class RegistrationHandler:
                           "(เช่น สมชาย ใจดี)", [ask("ยกเลิก")])
 
     def _name(self, req: Request, ctx: Context) -> Reply:
-        name, problem = _clean_name(req.text), _name_problem(req.text)
+        problem = _name_problem(req.text)
         if problem:
             self.flow.go(ctx, req.user_id, "name", {})
             return Reply.text(f"ขออภัยค่ะ {problem} (เช่น สมชาย ใจดี) หรือพิมพ์ “ยกเลิก”", [ask("ยกเลิก")])
+        name = _clean_name(req.text)
         self.flow.go(ctx, req.user_id, "unit", {"name": name})
         return self._ask_unit(ctx, f"ขอบคุณค่ะ คุณ{name}\nขั้นที่ 2/2: สังกัดหน่วยงานใดคะ เลือกจากปุ่มด้านล่าง")
 
