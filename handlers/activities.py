@@ -272,8 +272,9 @@ class ActivitiesHandler:
             return self._set_day(req, ctx, day)
         if step == "note":
             # Not normalised when far too long (what that costs grows with the text).
-            note = "" if is_command(text, *NONE_WORDS) or len(text) > NOTE_MAX * 2 else " ".join(normalize(text).split())
-            if len(note) > NOTE_MAX or len(text) > NOTE_MAX * 2:
+            far_too_long = len(text) > NOTE_MAX * 2
+            note = "" if is_command(text, *NONE_WORDS) or far_too_long else " ".join(normalize(text).split())
+            if len(note) > NOTE_MAX or far_too_long:
                 return self._ask(req, ctx, data, f"ขออภัยค่ะ หมายเหตุยาวเกิน {NOTE_MAX} ตัวอักษร กรุณาย่อให้สั้นลง")
             data["note"], data["note_done"] = note, True
             return self._ask(req, ctx, data)
