@@ -54,6 +54,15 @@ MAX_ATTEMPTS = 5
 #: A SQLite WAL larger than this is emptied after an answering transaction (``truncate_wal_if_over``): twice the size
 #: at which SQLite checkpoints on its own.
 WAL_LIMIT_BYTES = 8 << 20
+#: Handler time after which an answering transaction takes no more events, so that the answers already made leave
+#: (the rest stay pending and are claimed at once). A reply then waits behind at most this much of others' work
+#: in its transaction (issue #14: three 5,000-character texts held a colleague's question for 1.7 s).
+BATCH_BUDGET_S = 0.1
+#: A text longer than this is expected to be slow to understand: answered in a transaction of its own, after the
+#: light events claimed with it (``_light_first``). The same as ``handlers.common.SHORT_TEXT``.
+HEAVY_TEXT = 300
+#: A handler slower than this is logged (the engine cannot interrupt it: Python threads cannot be pre-empted).
+SLOW_EVENT_S = 1.0
 #: Replies handed to the sender threads and not yet sent, per process.
 MAX_SENDS_WAITING = 256
 RATE_LIMIT_TEXT = ("ขออภัยค่ะ ส่งข้อความถี่เกินไป บอทขอพักตอบสักครู่ "
@@ -325,8 +334,16 @@ class Engine:
                         batch = self._prefetch(session, inbox, rows, requests)
                 if rows:
                     flushed = self._record_sent(session)
-                    for row, req in zip(rows, requests, strict=True):
+                    started = time.perf_counter()
+                    for row, req in _light_first(rows, requests):
+                        if (answered or failed) and (_heavy(req) or time.perf_counter() - started > BATCH_BUDGET_S):
+                            # What is answered leaves now; the rest stay pending for the next claim, at once.
+                            self._work_likely, self._last_batch = True, self.settings.events_per_transaction
+                            break
+                        began = time.perf_counter()
                         outcome = self._process_one(session, row, req, batch, isolate)
+                        if time.perf_counter() - began > SLOW_EVENT_S:
+                            log.warning("event %s took %.1f s to answer", row.id, time.perf_counter() - began)
                         if outcome is None:
                             failed.append(row.id)
                         else:
@@ -861,6 +878,27 @@ class Engine:
             self.flush_sent()
         except OperationalError:
             log.warning("could not record sent messages; they will be retried and refused by LINE as duplicates")
+
+
+def _heavy(req: Request | None) -> bool:
+    return req is not None and len(req.text) > HEAVY_TEXT
+
+
+def _light_first(rows: list[Any], requests: list[Request | None]) -> list[tuple[Any, Request | None]]:
+    """The claimed events in the order to answer them: light ones first, then each heavy one (a long text) and
+    whatever its sender sent after it. One person's messages keep their order (a flow's steps depend on it);
+    only other people's light messages go ahead of a heavy one, so one long paste does not hold them."""
+    light: list[tuple[Any, Request | None]] = []
+    later: list[tuple[Any, Request | None]] = []
+    held: set[str] = set()
+    for row, req in zip(rows, requests, strict=True):
+        sender = req.user_id if req is not None else ""
+        if _heavy(req) or (sender and sender in held):
+            held.add(sender)
+            later.append((row, req))
+        else:
+            light.append((row, req))
+    return light + later
 
 
 def wake_paths(settings: Settings) -> list[str]:

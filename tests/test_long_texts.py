@@ -104,3 +104,64 @@ def test_a_long_question_is_still_answered(sqlite_bot: Bot):
     sqlite_bot.post(event)
     sqlite_bot.engine.drain()
     assert text_of(sqlite_bot.line.reply_for(event["replyToken"]))
+
+
+# ----- head-of-line blocking -------------------------------------------------------------------------------
+
+COLLEAGUE = "U" + "c" * 32
+PASTERS = ["U" + c * 32 for c in "def"]
+
+
+def _answered(outgoing: list[Any] | None) -> set[str]:
+    return {o.reply_token for o in outgoing or []}
+
+
+def test_a_question_sent_with_long_pastes_is_answered_in_the_first_transaction(sqlite_bot: Bot):
+    """Three 5,000-character texts and a colleague's question in one webhook body: the question's answer commits
+    (and leaves) first, before any of the long texts is read; each long text then gets a transaction of its own."""
+    bot = sqlite_bot
+    pastes = [text_event(LONG + str(i), who) for i, who in enumerate(PASTERS)]
+    question = text_event("หมวด 1 คืออะไร", COLLEAGUE)
+    assert bot.post(*pastes, question).status_code == 200
+    first = bot.engine.process_next()
+    assert _answered(first) == {question["replyToken"]}
+    later = [_answered(bot.engine.process_next()) for _ in pastes]
+    assert later == [{p["replyToken"]} for p in pastes]
+    assert bot.engine.process_next() is None
+    for o in first or []:
+        bot.engine.deliver(o)
+    assert "การนำองค์การ" in text_of(bot.line.reply_for(question["replyToken"]))
+
+
+def test_one_persons_messages_keep_their_order_behind_their_own_long_text(sqlite_bot: Bot):
+    bot = sqlite_bot
+    register(bot, STAFF)
+    start = text_event("บันทึกกิจกรรม", STAFF)
+    paste = text_event(LONG, STAFF)
+    cancel = text_event("ยกเลิก", STAFF)
+    other = text_event("หมวด 2", COLLEAGUE)
+    assert bot.post(start, paste, cancel, other).status_code == 200
+    assert _answered(bot.engine.process_next()) == {start["replyToken"], other["replyToken"]}
+    # Then the long text, and after it (in the same transaction, the long text having been cheap to read) the cancel.
+    second = bot.engine.process_next() or []
+    assert [o.reply_token for o in second] == [paste["replyToken"], cancel["replyToken"]]
+    for o in second:
+        bot.engine.deliver(o)
+    assert "ยกเลิก" in text_of(bot.line.reply_for(cancel["replyToken"]))
+
+
+def test_a_transaction_past_its_time_budget_lets_its_answers_leave(sqlite_bot: Bot, monkeypatch: pytest.MonkeyPatch):
+    """With no budget at all, each transaction answers one event: none is lost, none answered twice."""
+    import core.engine
+
+    monkeypatch.setattr(core.engine, "BATCH_BUDGET_S", 0.0)
+    bot = sqlite_bot
+    events = [text_event(f"หมวด {i % 7 + 1}", "U" + f"{i:032x}") for i in range(6)]
+    assert bot.post(*events).status_code == 200
+    batches = []
+    while (outgoing := bot.engine.process_next()) is not None:
+        batches.append(_answered(outgoing))
+        for o in outgoing:
+            bot.engine.deliver(o)
+    assert batches == [{e["replyToken"]} for e in events]
+    assert len(bot.line.replies()) == 6
