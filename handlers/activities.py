@@ -18,6 +18,7 @@ from db import activity_store as store
 from db.activities import Participation
 from handlers.activity_language import (
     Understood,
+    date_example,
     day_problem,
     parse_day,
     reports_participation,
@@ -154,8 +155,9 @@ class ActivitiesHandler:
             try:
                 day = date.fromisoformat(picked)
             except ValueError:
+                example = date_example(store.bangkok_today(ctx.now))
                 return self._ask(req, ctx, self.flow.data(ctx),
-                                 "ขออภัยค่ะ ไม่ได้รับวันที่จากปฏิทิน กรุณาพิมพ์วันที่ เช่น “3 พ.ค. 2567” หรือ “เมื่อวาน”")
+                                 f"ขออภัยค่ะ ไม่ได้รับวันที่จากปฏิทิน กรุณาพิมพ์วันที่ เช่น “{example}” หรือ “เมื่อวาน”")
             return self._set_day(req, ctx, day)
         if action == "withdraw":
             return self.withdraw_confirmed(req, ctx, arg)
@@ -189,7 +191,7 @@ class ActivitiesHandler:
         day, why = parse_day(req.text, today)
         problem = why and f"ขออภัยค่ะ {why}"
         if day is not None:
-            problem = day_problem(day, today)
+            problem = day_problem(day, today, plan.fiscal_year)
             if not problem:
                 data["day"] = day.isoformat()
         return self._ask(req, ctx, data, problem)
@@ -220,8 +222,9 @@ class ActivitiesHandler:
         if not data.get("day"):
             self.flow.go(ctx, req.user_id, "date", data)
             picker = Choice(label="เลือกวันที่", data="act:date", action="datepicker")
+            example = date_example(store.bangkok_today(ctx.now))
             return Reply.text(f"{lead}{act.short} · {_item_label(item)}\nเข้าร่วมวันไหนคะ แตะปุ่ม หรือพิมพ์วันที่ "
-                              "เช่น “3 พ.ค. 2567”", [ask("วันนี้"), ask("เมื่อวาน"), picker, cancel])
+                              f"เช่น “{example}”", [ask("วันนี้"), ask("เมื่อวาน"), picker, cancel])
         if data.get("src") == "tap" and not data.get("note_done"):
             self.flow.go(ctx, req.user_id, "note", data)
             return Reply.text(f"{lead}มีหมายเหตุเพิ่มเติมไหมคะ (เช่น สถานที่ หรือยอดบริจาค) พิมพ์มาได้เลย "
@@ -268,7 +271,8 @@ class ActivitiesHandler:
             day, why = parse_day(text, store.bangkok_today(ctx.now))
             if day is None:
                 why = why or f"อ่านวันที่จาก “{text[:40]}” ไม่ได้"
-                return self._ask(req, ctx, data, f"ขออภัยค่ะ {why} ลองพิมพ์เช่น “เมื่อวาน”, “3 พ.ค.” หรือ “3/5/2567”")
+                today = store.bangkok_today(ctx.now)
+                return self._ask(req, ctx, data, f"ขออภัยค่ะ {why} ลองพิมพ์เช่น “เมื่อวาน” หรือ “{date_example(today)}”")
             return self._set_day(req, ctx, day)
         if step == "note":
             # Not normalised when far too long (what that costs grows with the text).
@@ -294,13 +298,14 @@ class ActivitiesHandler:
     def _maybe_day(self, req: Request, ctx: Context, data: dict, text: str) -> Reply:
         """A typed answer may carry the date too ("บริจาคโลหิต เมื่อวาน")."""
         day, _ = parse_day(text, store.bangkok_today(ctx.now))
-        if day is not None and not data.get("day") and not day_problem(day, store.bangkok_today(ctx.now)):
+        if day is not None and not data.get("day") and not day_problem(day, store.bangkok_today(ctx.now),
+                                                                       data.get("plan")):
             data["day"] = day.isoformat()
         return self._ask(req, ctx, data)
 
     def _set_day(self, req: Request, ctx: Context, day: date) -> Reply:
         data = self.flow.data(ctx)
-        problem = day_problem(day, store.bangkok_today(ctx.now))
+        problem = day_problem(day, store.bangkok_today(ctx.now), data.get("plan"))
         if problem:
             data.pop("day", None)
             return self._ask(req, ctx, data, problem)
@@ -348,7 +353,7 @@ class ActivitiesHandler:
         if act is None or item is None or not data.get("day"):
             return self._stale(ctx)
         day = date.fromisoformat(data["day"])
-        problem = day_problem(day, store.bangkok_today(ctx.now))
+        problem = day_problem(day, store.bangkok_today(ctx.now), plan.fiscal_year if plan else None)
         if problem:
             return Reply.text(f"ยังไม่ได้บันทึกค่ะ: {problem}", [ask("บันทึกกิจกรรม")])
         user = ctx.user

@@ -11,7 +11,8 @@ from core.dispatch import Context
 from core.messages import Card, CardRow, CardSection, Choice, Reply, Request, Text
 from db import kpi_store
 from db.kpi_store import RoundView
-from handlers.common import PRIVATE_ONLY, ask, is_short, private_chat, tap
+from handlers.common import PRIVATE_ONLY, ask, is_command, is_short, private_chat, tap
+from handlers.flow import Flow, is_cancel
 from knowledge.indicators import Indicator
 from scoring import ASSUMPTION_NOTE, format_gap, format_number, gap_to_next, read_number, status
 from thai import normalize, prepare
@@ -24,6 +25,8 @@ _KPI_WORDS = ("kpi", "ตัวชี้วัด", "เคพีไอ")
 NEED_REGISTER = ("ผลการดำเนินงานและคะแนนตัวชี้วัดดูได้เฉพาะบุคลากรที่ลงทะเบียนแล้วค่ะ "
                  "พิมพ์ “ลงทะเบียน” เพื่อส่งคำขอ แล้วรอผู้ดูแลระบบอนุมัตินะคะ")
 MANAGER_ROLES = {"manager", "admin"}
+#: Typed at the confirmation, these work like its buttons.
+CONFIRM_WORDS = ("ยืนยัน", "ยืนยันบันทึกผล", "ตกลง", "ใช่", "ok", "โอเค", "ถูกต้อง")
 _BANGKOK = timezone(timedelta(hours=7))
 
 
@@ -54,6 +57,8 @@ def _units(view: RoundView) -> dict[str, str]:
 
 class KpiHandler:
     name = "kpi"
+    #: A proposed result waiting for its confirmation, so that "ยืนยัน" or "ยกเลิก" typed works like the buttons.
+    flow = Flow("kpi", "การบันทึกผลตัวชี้วัด")
 
     # ----- routing ---------------------------------------------------------------------------
     def check(self, req: Request, ctx: Context) -> bool:
@@ -61,6 +66,9 @@ class KpiHandler:
             return req.data.startswith("kpi:")
         if req.kind != "text" or not is_short(req.text):
             return False  # a KPI command is one line; a long text is a question for the knowledge base
+        if (self.flow.current(ctx) is not None or self.flow.expired(ctx)) and (
+                is_cancel(req) or is_command(req.text, *CONFIRM_WORDS)):
+            return True
         text = prepare(req.text).casefold()
         flat = text.replace(" ", "")
         if flat.startswith(("บันทึกผล", "แก้ผล", "อัปเดตผล", "ประวัติ")) and _REF.search(text):
@@ -87,6 +95,8 @@ class KpiHandler:
             return Reply.text("ยังไม่มีข้อมูลตัวชี้วัดในระบบค่ะ ผู้ดูแลนำเข้าได้ด้วย flask --app bot kpi import")
         if req.kind == "postback":
             return self._postback(req, ctx, view)
+        if is_cancel(req) or is_command(req.text, *CONFIRM_WORDS):
+            return self._typed_answer(req, ctx, view)
         text = prepare(req.text)
         flat = text.replace(" ", "").casefold()
         ref = _REF.search(text)
@@ -103,7 +113,7 @@ class KpiHandler:
             raw = normalize(req.text)
             tail = _REF.search(raw)
             value_text = raw[tail.end():] if tail else raw[ref.end():]
-            return self.propose(ctx, view, indicator, value_text)
+            return self.propose(ctx, view, indicator, value_text, req.user_id)
         return self.detail(ctx, view, indicator)
 
     def _unit_filter(self, text: str, view: RoundView) -> str:
@@ -238,7 +248,7 @@ class KpiHandler:
         return Reply.text("\n".join(lines), [ask(f"ตัวชี้วัดที่ {ind.number}")])
 
     # ----- recording -------------------------------------------------------------------------
-    def propose(self, ctx: Context, view: RoundView, ind: Indicator, value_text: str) -> Reply:
+    def propose(self, ctx: Context, view: RoundView, ind: Indicator, value_text: str, user_id: str) -> Reply:
         if not ctx.is_registered:
             return need_register(ctx)
         if ctx.role not in MANAGER_ROLES:
@@ -262,6 +272,7 @@ class KpiHandler:
         if old is not None and old == new:
             return Reply.text(f"ผลตัวชี้วัดที่ {ind.number} เป็น {format_number(new)} อยู่แล้วค่ะ ไม่มีอะไรเปลี่ยน")
         data = f"kpi:set|{view.catalogue.fiscal_year}|{view.months}|{ind.number}|{_plain(new)}|{_plain(old)}"
+        self.flow.go(ctx, user_id, "confirm", {"set": data})
         measure = ind.measure or ""
         text = (f"ยืนยันบันทึกผล ตัวชี้วัดที่ {ind.number} ({view.months} เดือน)?\n"
                 f"ผลเดิม: {_number_text(old)} {measure} → {_score_text(old_score)}\n"
@@ -269,7 +280,18 @@ class KpiHandler:
                 f"แตะ “ยืนยัน” เพื่อบันทึก หรือ “ยกเลิก”")
         return Reply.text(text, [tap("ยืนยัน", data, "ยืนยันบันทึกผล"), tap("ยกเลิก", "kpi:cancel", "ยกเลิก")])
 
+    def _typed_answer(self, req: Request, ctx: Context, view: RoundView) -> Reply:
+        """"ยืนยัน" / "ยกเลิก" typed at the confirmation: what its buttons do."""
+        if self.flow.current(ctx) is None:
+            return Reply.text(self.flow.expired_note() + " พิมพ์คำสั่งบันทึกผลใหม่ได้เลยค่ะ", [ask("สถานะ KPI")])
+        pending = str(self.flow.data(ctx).get("set", ""))
+        action = "kpi:cancel" if is_cancel(req) else pending
+        return self._postback(Request(user_id=req.user_id, kind="postback", data=action, chat_type=req.chat_type,
+                                      event_id=req.event_id), ctx, view)
+
     def _postback(self, req: Request, ctx: Context, view: RoundView) -> Reply:
+        if self.flow.current(ctx) is not None:
+            self.flow.end(ctx, req.user_id)  # a button, or its word typed, answers the confirmation
         if req.data == "kpi:cancel":
             return Reply.text("ยกเลิกแล้วค่ะ ไม่มีการบันทึก", [ask("สถานะ KPI")])
         parts = req.data.split("|")
