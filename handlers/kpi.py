@@ -15,12 +15,15 @@ from handlers.common import PRIVATE_ONLY, ask, is_command, is_short, private_cha
 from handlers.flow import Flow, is_cancel
 from knowledge.indicators import Indicator
 from scoring import ASSUMPTION_NOTE, format_gap, format_number, gap_to_next, read_number, status
+from scoring.numbers import result_problem
 from thai import normalize, prepare
 
 _REF = re.compile(r"(?:ตัวชี้วัด(?:ตัว)?(?:ที่)?|kpi|ตัวที่)\s*(?:ที่)?\s*(\d{1,2})(?![\d.,])", re.IGNORECASE)
 _STATUS_WORDS = ("สถานะ", "ทั้งหมด", "สรุป", "ภาพรวม", "status", "คะแนน", "รวม", "ผล", "ตอนนี้", "ล่าสุด", "ทุกตัว",
                  "ของ", "หน่วยงาน", "สำนัก", "กอง", "ศูนย์", "ปี", "รอบ", "เดือน", "6", "12", "2567")
 _UNIT_RE = re.compile(r"[ก-ฮ]{2,3}\.?")
+#: How the bot writes numbers into its buttons (``_plain``): a crafted "1e6" or "NaN" is not one.
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,10})?")
 _KPI_WORDS = ("kpi", "ตัวชี้วัด", "เคพีไอ")
 NEED_REGISTER = ("ผลการดำเนินงานและคะแนนตัวชี้วัดดูได้เฉพาะบุคลากรที่ลงทะเบียนแล้วค่ะ "
                  "พิมพ์ “ลงทะเบียน” เพื่อส่งคำขอ แล้วรอผู้ดูแลระบบอนุมัตินะคะ")
@@ -305,10 +308,17 @@ class KpiHandler:
             old = Decimal(parts[5]) if parts[5] else None
         except (ValueError, ArithmeticError):
             return Reply.text("ขออภัยค่ะ ข้อมูลในปุ่มไม่ถูกต้อง ลองพิมพ์คำสั่งบันทึกผลใหม่นะคะ")
+        if (not all(_PLAIN_NUMBER.fullmatch(v) for v in parts[4:6] if v) or result_problem(new)
+                or (old is not None and not old.is_finite())):
+            # The bot's own buttons never hold these ("1e309", "NaN", -1, 10^30): a crafted tap stores nothing.
+            return Reply.text("ขออภัยค่ะ ข้อมูลในปุ่มไม่ถูกต้อง ลองพิมพ์คำสั่งบันทึกผลใหม่นะคะ")
         user = ctx.user
         outcome = kpi_store.record_result(ctx.session, year=year, months=months, number=number, expected_old=old,
                                           new=new, actor=req.user_id,
                                           actor_name=(user.full_name or user.display_name) if user else "")
+        if outcome == "unknown":
+            return Reply.text("ขออภัยค่ะ ปุ่มนี้ใช้ไม่ได้แล้ว (ไม่พบตัวชี้วัดหรือรอบนี้ในระบบ) ลองพิมพ์คำสั่งใหม่นะคะ",
+                              [ask("สถานะ KPI")])
         if outcome == "same":
             return Reply.text(f"บันทึกผลตัวชี้วัดที่ {number} เป็น {format_number(new)} ไว้แล้วค่ะ",
                               [ask(f"ตัวชี้วัดที่ {number}"), ask("สถานะ KPI")])
