@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.activities import ActivityPlan, Participation
+from db.kpi import KpiChange, KpiResult
 from db.models import AuditLog, Conversation, Outbox, Unanswered, User, utcnow
 from db.parsed import ParsedCatalogues
 from knowledge.activities import ActivitiesError, Plan, latest_activities_path, load_activities, parse_plan
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 BANGKOK = timezone(timedelta(hours=7))
 BE_OFFSET = 543
 ANON_PREFIX = "anon-"
+#: Who made a change, once that person has been erased.
+ERASED_NAME = "(ลบข้อมูลส่วนบุคคลแล้ว)"
 #: How long after logging a person may still withdraw their latest record themselves.
 WITHDRAW_WINDOW = timedelta(days=1)
 
@@ -263,6 +266,10 @@ def forget_person(session: Session, line_user_id: str) -> int:
             entry.actor = token
         if isinstance(entry.detail, dict) and entry.detail.get("user") == line_user_id:
             entry.detail = {**entry.detail, "user": token}
+    # KPI results they recorded keep their history, under the same random key and without their name.
+    session.execute(update(KpiChange).where(KpiChange.changed_by == line_user_id)
+                    .values(changed_by=token, changed_by_name=ERASED_NAME))
+    session.execute(update(KpiResult).where(KpiResult.updated_by == line_user_id).values(updated_by=token))
     session.add(AuditLog(actor="self-service", action="pdpa.forget", detail={"records_anonymised": result.rowcount}))
     session.flush()
     return result.rowcount or 0

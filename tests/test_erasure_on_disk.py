@@ -49,6 +49,10 @@ def test_an_erased_person_is_in_no_file_byte_for_byte(sqlite_bot: Bot):
     bot.say("พส.", PERSON)
     assert "อนุมัติ" in bot.tap(f"reg:approve|{PERSON}", "U" + "a" * 32)
     bot.engine.look_up_profiles()  # the LINE display name is stored too
+    result = bot.app.test_cli_runner().invoke(args=["users", "set-role", PERSON, "manager"])
+    assert result.exit_code == 0, result.output
+    bot.say("บันทึกผล ตัวชี้วัดที่ 3 1000", PERSON)
+    assert "บันทึกเรียบร้อย" in bot.say("ยืนยัน", PERSON)  # a KPI change under their id and name
     bot.say(TYPED[0], PERSON)  # an unanswered question, kept for review
     for step in ("บันทึกกิจกรรม", "Better ADG", "ทำบุญตักบาตร", "เมื่อวาน", TYPED[1]):
         bot.say(step, PERSON)
