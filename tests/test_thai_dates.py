@@ -45,6 +45,14 @@ def test_impossible_or_unreadable_dates_are_refused_with_a_reason(text: str):
     assert "ค่ะ" in why or "ไม่ได้" in why or "ไม่มี" in why
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("วันที่ 5 ไป 10 โมง", date(2026, 11, 5)), ("วันที่ 3 ไปกัน 12 คน", date(2026, 11, 3)),
+    ("บริจาค 5 ครั้ง 20 บาท", None),
+])
+def test_numbers_that_are_not_years_leave_the_day_alone(text: str, expected: date | None):
+    assert parse_day(text, TODAY)[0] == expected
+
+
 def test_the_days_of_the_plan_offered_are_accepted():
     # Today is in fiscal year 2570 and the plan offered is FY2567's (the newest imported): its year is loggable.
     assert day_problem(date(2024, 5, 3), TODAY, 2567) == ""
