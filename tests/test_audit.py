@@ -9,6 +9,8 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from db.activities import Participation
@@ -189,3 +191,13 @@ def test_a_postback_with_another_persons_forget_key_erases_nobody(bot: Bot):
     assert "ไม่มีคำขอลบข้อมูล" in text_of(bot.line.reply_for(event["replyToken"]))
     with bot.engine.sessions() as s:
         assert s.scalar(select(User.status).where(User.line_user_id == STAFF)) == "active"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=0, max_value=Decimal(10) ** 15 - 1, places=4, allow_nan=False, allow_infinity=False))
+def test_every_storable_result_reads_back_and_nothing_else_is_storable(value: Decimal):
+    from scoring.numbers import MAX_RESULT, format_number, read_number, result_problem
+
+    assert result_problem(value) is None and read_number(format_number(value)).value == value
+    for bad in (value + MAX_RESULT, -value - 1, value + Decimal("0.00001"), Decimal("NaN"), Decimal("Infinity")):
+        assert result_problem(bad) is not None

@@ -10,6 +10,8 @@ import time
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handlers.common import SHORT_TEXT
 from tests.conftest import Bot
@@ -165,3 +167,33 @@ def test_a_transaction_past_its_time_budget_lets_its_answers_leave(sqlite_bot: B
             bot.engine.deliver(o)
     assert batches == [{e["replyToken"]} for e in events]
     assert len(bot.line.replies()) == 6
+
+
+# ----- the order a transaction answers its events in (a pure function) -------------------------------------
+
+def _requests(draw_spec: list[tuple[int, bool]]) -> tuple[list[Any], list[Any]]:
+    from core.messages import Request
+
+    rows = [type("Row", (), {"id": i})() for i in range(len(draw_spec))]
+    reqs = [Request(user_id=f"U{who}", text="ก" * (400 if heavy else 5)) for who, heavy in draw_spec]
+    return rows, reqs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.booleans()), max_size=40))
+def test_light_first_keeps_each_persons_order_and_puts_nobody_behind_anothers_long_text(spec: list[tuple[int, bool]]):
+    from core.engine import _heavy, _light_first
+
+    rows, reqs = _requests(spec)
+    order = _light_first(rows, reqs)
+    assert sorted(r.id for r, _ in order) == list(range(len(spec)))  # every event, once
+    for who in {w for w, _ in spec}:  # one person's messages in the order they were sent
+        ids = [r.id for r, q in order if q.user_id == f"U{who}"]
+        assert ids == sorted(ids)
+    # A light message goes behind a long one only if its own sender sent that long one (or one before it).
+    held: set[str] = set()
+    for req in reqs:
+        if _heavy(req):
+            held.add(req.user_id)
+    first_heavy = next((i for i, (_, q) in enumerate(order) if _heavy(q)), len(order))
+    assert all(q.user_id in held for _, q in order[first_heavy:])

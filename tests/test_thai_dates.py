@@ -7,9 +7,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
+from db.activity_store import MONTHS_SHORT
 from db.kpi import KpiResult
+from handlers.activity_language import _MONTH_NAMES as MONTH_NAMES
+from handlers.activity_language import _MONTH_SPOKEN as MONTH_SPOKEN
 from handlers.activity_language import date_example, day_problem, parse_day
 from tests.conftest import Bot
 from tests.test_activities_support import STAFF, labels, records, register, use_clock
@@ -124,3 +129,21 @@ def test_typed_confirm_and_cancel_work_like_the_buttons(bot: Bot):
     assert "บันทึกเรียบร้อย" in bot.say("ยืนยัน", MANAGER)
     assert float(_result(bot, 3) or 0) == 1000
     assert "บันทึกเรียบร้อย" not in bot.say("ยืนยัน", MANAGER)  # said again: recorded once
+
+
+_FORMS = [
+    lambda d: f"{d.day} {MONTHS_SHORT[d.month - 1]} {d.year + 543}",
+    lambda d: f"{d.day} {MONTHS_SHORT[d.month - 1]} {(d.year + 543) % 100:02d}",
+    lambda d: f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year + 543}",
+    lambda d: f"{d.day} {MONTH_SPOKEN[d.month - 1]} {(d.year + 543) % 100:02d}",
+    lambda d: f"{d.day}/{d.month}/{d.year + 543}",
+    lambda d: f"{d.day}/{d.month}/{(d.year + 543) % 100:02d}",
+    lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}",
+    lambda d: f"ไปทำบุญมาเมื่อวันที่ {d.day} {MONTH_SPOKEN[d.month - 1]} {(d.year + 543) % 100:02d} ค่ะ",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2042, 12, 31)), st.sampled_from(range(len(_FORMS))))
+def test_every_common_form_of_every_date_reads_back(day: date, form: int):
+    assert parse_day(_FORMS[form](day), TODAY) == (day, "")
