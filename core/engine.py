@@ -422,14 +422,14 @@ class Engine:
         except OperationalError:
             log.warning("could not checkpoint a SQLite file; SQLite tries again on its own", exc_info=True)
 
-    def _empty_wals(self) -> None:
+    def _empty_wals(self, wait_s: float = 2.0) -> None:
         """After a PDPA erasure, on SQLite: checkpoint both files and empty their WALs, whose frames still hold the
         erased rows as they were (``PRAGMA secure_delete`` zeroes them in the files themselves). If a reader is in
-        the way, owed and tried again with the idle chores."""
+        the way, owed and tried again with the idle chores (waiting 100 ms then: the write queue waits meanwhile)."""
         self._wal_scrub_owed = True
         try:
-            done = checkpoint_and_empty_wal(self.db, "main")
-            done = checkpoint_and_empty_wal(self.inbox_db, "inbox") and done if self.inbox_apart else done
+            done = checkpoint_and_empty_wal(self.db, "main", wait_s)
+            done = checkpoint_and_empty_wal(self.inbox_db, "inbox", wait_s) and done if self.inbox_apart else done
         except OperationalError:
             log.warning("could not empty the WALs after an erasure; tried again when idle", exc_info=True)
             return
@@ -759,7 +759,7 @@ class Engine:
         self.flush_sent()
         self._purge_if_due()
         if self._wal_scrub_owed:
-            self._empty_wals()
+            self._empty_wals(wait_s=0.1)
         return self.look_up_profiles()
 
     def _send(self, row: Outgoing) -> None:
