@@ -89,3 +89,26 @@ def test_every_connection_zeroes_what_it_deletes(sqlite_bot: Bot):
                    sqlite_bot.engine.inbox_read_db}:
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
+def test_a_reader_in_the_way_delays_the_wal_scrub_until_it_leaves(sqlite_bot: Bot):
+    """A reader on an old snapshot keeps SQLite from emptying the WAL: the scrub is owed, and done when idle."""
+    import sqlite3
+
+    bot = sqlite_bot
+    bot.say("หมวด 1 คืออะไร", PERSON)
+    bot.say("ลบข้อมูลของฉัน", PERSON)
+    confirm = _quick(bot, bot.line.replies()[-1]["replyToken"], "ยืนยันลบข้อมูล")
+    reader = sqlite3.connect(bot.engine.db.url.database, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM users").fetchall()  # holds a snapshot from before the erasure
+        assert "ลบข้อมูลส่วนบุคคลของคุณเรียบร้อยแล้ว" in bot.tap(confirm, PERSON)
+        assert bot.engine._wal_scrub_owed
+        assert _found(_raw(bot), PERSON)
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    bot.engine.drain()  # idle chores: the scrub is tried again
+    assert not bot.engine._wal_scrub_owed
+    assert not _found(_raw(bot), PERSON)
