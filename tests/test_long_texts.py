@@ -75,8 +75,8 @@ def test_no_handler_reads_more_of_a_long_text_than_a_sentence(sqlite_bot: Bot, l
 
 def test_a_long_text_costs_about_what_a_question_does_in_the_handlers(sqlite_bot: Bot):
     """The handlers' share of a 5,000-character text (everything but the knowledge search, measured apart by
-    the Thai pipeline's tests) stays within a few milliseconds: before, the activity handler alone tokenised and
-    folded the whole text several times (~100 ms here)."""
+    the Thai pipeline's tests) stays within a few milliseconds (asserted: under 50 ms, on a shared machine):
+    before, the activity handler alone tokenised and folded the whole text several times (~100 ms here)."""
     from core.dispatch import Context
     from core.messages import Request
     from handlers.activities import ActivitiesHandler
@@ -92,7 +92,7 @@ def test_a_long_text_costs_about_what_a_question_does_in_the_handlers(sqlite_bot
         ctx = Context(session=session, settings=engine.settings, services=engine.services, now=engine.clock())
         ctx.user = engine.load_user(session, req)
         best = min(_timed(lambda: [h.check(req, ctx) for h in handlers]) for _ in range(3))
-    assert best < 0.02, f"{best * 1000:.1f} ms to ask the handlers about one long text"
+    assert best < 0.05, f"{best * 1000:.1f} ms to ask the handlers about one long text"
 
 
 def _timed(fn: Any) -> float:
@@ -144,10 +144,13 @@ def test_one_persons_messages_keep_their_order_behind_their_own_long_text(sqlite
     other = text_event("หมวด 2", COLLEAGUE)
     assert bot.post(start, paste, cancel, other).status_code == 200
     assert _answered(bot.engine.process_next()) == {start["replyToken"], other["replyToken"]}
-    # Then the long text, and after it (in the same transaction, the long text having been cheap to read) the cancel.
-    second = bot.engine.process_next() or []
-    assert [o.reply_token for o in second] == [paste["replyToken"], cancel["replyToken"]]
-    for o in second:
+    # Then the long text and, after it, the cancel (in the same transaction when the long text was quick to read,
+    # else in the next: the time budget decides, and this machine is shared).
+    rest: list[Any] = []
+    while (outgoing := bot.engine.process_next()) is not None:
+        rest.extend(outgoing)
+    assert [o.reply_token for o in rest] == [paste["replyToken"], cancel["replyToken"]]
+    for o in rest:
         bot.engine.deliver(o)
     assert "ยกเลิก" in text_of(bot.line.reply_for(cancel["replyToken"]))
 
