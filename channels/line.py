@@ -38,6 +38,7 @@ MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20
 MAX_POSTBACK_DATA = 300
 MAX_ACTION_TEXT = 300
+MAX_URI = 1000
 MAX_ALT_TEXT = 400
 MAX_BUBBLE_BYTES = 30_000
 REPLY_PATH = "/v2/bot/message/reply"
@@ -103,8 +104,11 @@ def _clip(text: str, limit: int) -> str:
 
 
 def render_action(choice: Choice) -> dict[str, Any]:
-    """A Messaging API action object (``MessageAction``, ``PostbackAction``, ``DatetimePickerAction``)."""
+    """A Messaging API action object (``MessageAction``, ``PostbackAction``, ``DatetimePickerAction``,
+    ``URIAction``)."""
     label = _clip(choice.label, MAX_LABEL)
+    if choice.action == "uri" and choice.data.startswith("https://") and len(choice.data) <= MAX_URI:
+        return {"type": "uri", "label": label, "uri": choice.data}
     if choice.action == "datepicker":
         return {"type": "datetimepicker", "label": label, "data": choice.data[:MAX_POSTBACK_DATA], "mode": "date"}
     if choice.action == "postback" and len(choice.data) <= MAX_POSTBACK_DATA:

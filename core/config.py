@@ -72,6 +72,8 @@ class Settings:
     rate_limit_per_minute: int = 30
     #: Office units offered at registration, comma-separated.
     units: tuple[str, ...] = ("ศย.", "พท.", "บส.", "สม.", "สค.", "ศท.", "พส.", "สล.", "กพร.")
+    #: The LINE Official Account's basic id ("@123abcde"): in a group, the bot's button that opens a one-on-one chat.
+    line_bot_basic_id: str = ""
 
     @property
     def line_enabled(self) -> bool:
@@ -132,6 +134,7 @@ class Settings:
             "chat_page_password": password,
             "public_url": env.get("BOT_PUBLIC_URL", "").strip().rstrip("/"),
             "secret_key": env.get("BOT_SECRET_KEY", ""),
+            "line_bot_basic_id": env.get("LINE_BOT_BASIC_ID", "").strip(),
         }
         if env.get("KNOWLEDGE_DIR"):
             values["knowledge_dir"] = Path(env["KNOWLEDGE_DIR"])

@@ -41,6 +41,8 @@ class Context:
     #: People who asked to be forgotten (PDPA): the engine erases their stored LINE events, which may live in
     #: a database file of their own, as it records the answer.
     forgotten: list[str] = field(default_factory=list)
+    #: A group or room: everyone there reads the answer, so the handlers see a stranger (``Dispatcher.dispatch``).
+    shared_chat: bool = False
 
     def push(self, to: str, reply: Reply) -> None:
         """Queue a message to someone else; it is sent only if the transaction commits."""
@@ -53,6 +55,18 @@ class Context:
     @property
     def role(self) -> str:
         return self.user.role if self.is_registered and self.user else "guest"
+
+
+def shared_view(ctx: Context) -> None:
+    """The group rule, in one place: in a group or room every member reads the bot's answer, so the handlers
+    answer as they would a stranger (not registered, no role, no flow in progress): public knowledge and
+    targets, never results, records, registration or erasure. What is withheld is offered in a one-on-one
+    chat instead (``handlers.common.private_chat``). The person's own flow is neither seen nor changed
+    (``Flow.go``/``Flow.end`` do nothing in a shared chat)."""
+    ctx.shared_chat = True
+    ctx.user = None
+    ctx.conversation = None
+    ctx.expired_flow = ""
 
 
 class Handler(Protocol):
@@ -73,6 +87,8 @@ class Dispatcher:
         self.by_name = {h.name: h for h in [*handlers, fallback]}
 
     def dispatch(self, req: Request, ctx: Context) -> Reply:
+        if req.chat_type != "user":
+            shared_view(ctx)
         handler = self.route(req, ctx)
         reply = handler.handle(req, ctx)
         if not reply.handler:

@@ -29,10 +29,11 @@ from core.group_commit import GroupCommit
 from core.messages import Reply, Request, reply_from_dict, reply_to_dict
 from core.observability import ANSWER_BATCH, ERRORS, PROCESS_ROLE, RATE_LIMITED, REPLIES, log_event
 from core.relay import ReplyInbox, ReplyRelay, send_socket_path
-from core.statements import Statements
+from core.statements import Statements, forget_events
 from core.wake import WakeSocket
 from db.models import AnsweredEvent, Conversation, InboundEvent, Outbox, User, utcnow
 from db.session import (
+    checkpoint_and_empty_wal,
     database_url,
     inbox_database_url,
     make_engine,
@@ -53,6 +54,15 @@ MAX_ATTEMPTS = 5
 #: A SQLite WAL larger than this is emptied after an answering transaction (``truncate_wal_if_over``): twice the size
 #: at which SQLite checkpoints on its own.
 WAL_LIMIT_BYTES = 8 << 20
+#: Handler time after which an answering transaction takes no more events, so that the answers already made leave
+#: (the rest stay pending and are claimed at once). A reply then waits behind at most this much of others' work
+#: in its transaction (issue #14: three 5,000-character texts held a colleague's question for 1.7 s).
+BATCH_BUDGET_S = 0.1
+#: A text longer than this is expected to be slow to understand: answered in a transaction of its own, after the
+#: light events claimed with it (``_light_first``). The same as ``handlers.common.SHORT_TEXT``.
+HEAVY_TEXT = 300
+#: A handler slower than this is logged (the engine cannot interrupt it: Python threads cannot be pre-empted).
+SLOW_EVENT_S = 1.0
 #: Replies handed to the sender threads and not yet sent, per process.
 MAX_SENDS_WAITING = 256
 RATE_LIMIT_TEXT = ("ขออภัยค่ะ ส่งข้อความถี่เกินไป บอทขอพักตอบสักครู่ "
@@ -171,6 +181,8 @@ class Engine:
         self._threads: list[threading.Thread] = []
         #: Seconds an idle worker sleeps before looking for work it was not woken for (another machine's).
         self.idle_poll = 1.0
+        #: A PDPA erasure committed whose old page images may still be in a SQLite WAL (``_empty_wals``).
+        self._wal_scrub_owed = False
 
     def readonly(self):  # type: ignore[no-untyped-def]
         return self.read_db.connect()
@@ -219,9 +231,11 @@ class Engine:
                 reply, ctx = self.answer_in(session, req)
                 self._queue_pushes(session, ctx, key_base=req.event_id or uuid.uuid4().hex)
                 if ctx.forgotten and not self.inbox_apart:
-                    session.execute(self.sql.forget_events, {"ids": ctx.forgotten})
+                    session.execute(forget_events(ctx.forgotten))
             if self.inbox_apart:
                 self._finish_in_inbox([], ctx.forgotten)
+            if ctx.forgotten:
+                self._empty_wals()
         except Exception:  # a handler's bug or a lost database: an apology, never a 500
             ERRORS.labels("answer").inc()
             log.exception("could not answer a direct request")
@@ -326,8 +340,16 @@ class Engine:
                         batch = self._prefetch(session, inbox, rows, requests)
                 if rows:
                     flushed = self._record_sent(session)
-                    for row, req in zip(rows, requests, strict=True):
+                    started = time.perf_counter()
+                    for row, req in _light_first(rows, requests):
+                        if (answered or failed) and (_heavy(req) or time.perf_counter() - started > BATCH_BUDGET_S):
+                            # What is answered leaves now; the rest stay pending for the next claim, at once.
+                            self._work_likely, self._last_batch = True, self.settings.events_per_transaction
+                            break
+                        began = time.perf_counter()
                         outcome = self._process_one(session, row, req, batch, isolate)
+                        if time.perf_counter() - began > SLOW_EVENT_S:
+                            log.warning("event %s took %.1f s to answer", row.id, time.perf_counter() - began)
                         if outcome is None:
                             failed.append(row.id)
                         else:
@@ -342,6 +364,8 @@ class Engine:
                                             for row, _req, _reply, handler in answered], forgotten)
             if rows or mended:
                 self._keep_wals_small()
+        if forgotten:
+            self._empty_wals()
         if not rows:
             return None
         ANSWER_BATCH.observe(len(answered) + len(failed))
@@ -391,7 +415,7 @@ class Engine:
                 if marks:
                     conn.execute(self.sql.mark_done, marks)
                 if forgotten:
-                    conn.execute(self.sql.forget_events, {"ids": sorted(set(forgotten))})
+                    conn.execute(forget_events(sorted(set(forgotten))))
         except OperationalError:
             log.warning("could not mark %s answered events in the inbox; the next claim mends them", len(marks))
 
@@ -403,6 +427,21 @@ class Engine:
             truncate_wal_if_over(self.db, WAL_LIMIT_BYTES, "main")
         except OperationalError:
             log.warning("could not checkpoint a SQLite file; SQLite tries again on its own", exc_info=True)
+
+    def _empty_wals(self, wait_s: float = 2.0) -> None:
+        """After a PDPA erasure, on SQLite: checkpoint both files and empty their WALs, whose frames still hold the
+        erased rows as they were (``PRAGMA secure_delete`` zeroes them in the files themselves). If a reader is in
+        the way, owed and tried again with the idle chores (waiting 100 ms then: the write queue waits meanwhile)."""
+        self._wal_scrub_owed = True
+        try:
+            done = checkpoint_and_empty_wal(self.db, "main", wait_s)
+            done = checkpoint_and_empty_wal(self.inbox_db, "inbox", wait_s) and done if self.inbox_apart else done
+        except OperationalError:
+            log.warning("could not empty the WALs after an erasure; tried again when idle", exc_info=True)
+            return
+        self._wal_scrub_owed = not done
+        if not done:
+            log.warning("a reader kept a WAL from being emptied after an erasure; tried again when idle")
 
     def _prefetch(self, session: Session, inbox: Session | Connection, rows: list[Any],
                   requests: list[Request | None]) -> Batch:
@@ -486,10 +525,13 @@ class Engine:
         if not answered:
             return []
         outgoing: list[Outgoing] = []
+        erased = set(forgotten)
         for row, req, reply, _handler in answered:
             token = str(row.payload.get("replyToken") or "")
             if reply is not None and reply.messages and token:
-                outgoing.append(Outgoing(id=0, kind="reply", reply_token=token[:64], to=req.user_id if req else "",
+                # A reply needs only its token; the erased person's id is not written down again.
+                to = req.user_id if req and req.user_id not in erased else ""
+                outgoing.append(Outgoing(id=0, kind="reply", reply_token=token[:64], to=to,
                                          payload=reply_to_dict(reply), not_after=row.received_at + REPLY_TOKEN_TTL,
                                          reply=reply))
         if outgoing:
@@ -502,7 +544,6 @@ class Engine:
             for o, outbox_id in zip(outgoing, ids, strict=True):
                 o.id = outbox_id
         if self.inbox_apart:
-            erased = set(forgotten)
             session.execute(self.sql.add_answered, [
                 {"webhook_event_id": row.webhook_event_id, "handler": handler[:64],
                  "erased_sender": row.source_user_id in erased, "answered_at": now}
@@ -513,7 +554,7 @@ class Engine:
             [{"event_id": row.id, "finished": now, "handler_name": handler[:64]} for row, _, _, handler in answered],
         )
         if forgotten:
-            session.execute(self.sql.forget_events, {"ids": sorted(set(forgotten))})
+            session.execute(forget_events(sorted(set(forgotten))))
         return outgoing
 
     def _record_failure(self, event_id: int) -> None:
@@ -605,6 +646,8 @@ class Engine:
         status, error = "sent", ""
         if row.kind == "reply" and row.not_after is not None and now > row.not_after:
             status, error = "expired", "reply token expired before sending"
+        elif isinstance(row.payload, dict) and row.payload.get("redacted"):
+            status, error = "skipped", "erased (PDPA) before it was sent"
         elif self.sender is None:
             status, error = "skipped", "no LINE channel configured"
         else:
@@ -721,6 +764,8 @@ class Engine:
             return True
         self.flush_sent()
         self._purge_if_due()
+        if self._wal_scrub_owed:
+            self._empty_wals(wait_s=0.1)
         return self.look_up_profiles()
 
     def _send(self, row: Outgoing) -> None:
@@ -842,6 +887,27 @@ class Engine:
             self.flush_sent()
         except OperationalError:
             log.warning("could not record sent messages; they will be retried and refused by LINE as duplicates")
+
+
+def _heavy(req: Request | None) -> bool:
+    return req is not None and len(req.text) > HEAVY_TEXT
+
+
+def _light_first(rows: list[Any], requests: list[Request | None]) -> list[tuple[Any, Request | None]]:
+    """The claimed events in the order to answer them: light ones first, then each heavy one (a long text) and
+    whatever its sender sent after it. One person's messages keep their order (a flow's steps depend on it);
+    only other people's light messages go ahead of a heavy one, so one long paste does not hold them."""
+    light: list[tuple[Any, Request | None]] = []
+    later: list[tuple[Any, Request | None]] = []
+    held: set[str] = set()
+    for row, req in zip(rows, requests, strict=True):
+        sender = req.user_id if req is not None else ""
+        if _heavy(req) or (sender and sender in held):
+            held.add(sender)
+            later.append((row, req))
+        else:
+            light.append((row, req))
+    return light + later
 
 
 def wake_paths(settings: Settings) -> list[str]:

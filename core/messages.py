@@ -34,12 +34,13 @@ class Request:
 
 @dataclass(frozen=True)
 class Choice:
-    """A quick-reply button: tapping it sends ``text`` (a message) or ``data`` (a postback)."""
+    """A quick-reply button: tapping it sends ``text`` (a message) or ``data`` (a postback), or, for ``uri``,
+    opens the address in ``data`` (e.g. a one-on-one chat with the bot)."""
 
     label: str
     text: str = ""
     data: str = ""
-    #: "message", "postback" or "datepicker".
+    #: "message", "postback", "datepicker" or "uri".
     action: str = "message"
 
 

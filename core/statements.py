@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, TextClause, bindparam, func, insert, select, text, update
+from sqlalchemy import Table, Text, TextClause, bindparam, cast, func, insert, or_, select, text, update
 
 from db.models import AnsweredEvent, Conversation, InboundEvent, Outbox, User
 
@@ -58,8 +58,6 @@ class Statements:
     answered: Any
     #: executemany ``webhook_event_id``, ``handler``, ``erased_sender``, ``answered_at`` (``ON CONFLICT DO NOTHING``).
     add_answered: TextClause
-    #: ``:ids`` (LINE user ids): their events' sender and content erased (PDPA).
-    forget_events: Any
 
     @classmethod
     def build(cls, dialect: str, batch: int) -> Statements:
@@ -89,9 +87,17 @@ class Statements:
             answered=select(AnsweredEvent.webhook_event_id, AnsweredEvent.handler, AnsweredEvent.erased_sender)
             .where(AnsweredEvent.webhook_event_id.in_(ids)),
             add_answered=insert_new_only(AnsweredEvent.__table__, "webhook_event_id"),
-            forget_events=update(events).where(events.c.source_user_id.in_(ids))
-            .values(source_user_id="", payload={"redacted": True}),
         )
+
+
+def forget_events(ids: list[str]) -> Any:
+    """PDPA: the events these people sent, and the events that name them (an admin's approve tap carries the
+    person's LINE id in its postback data), with sender and content erased. Built per erasure (rare, and
+    the LIKEs differ each time); the inbox holds a week of events at most."""
+    events = InboundEvent.__table__.c
+    named = [cast(events.payload, Text).contains(i, autoescape=True) for i in ids if i]
+    return (update(InboundEvent.__table__).where(or_(events.source_user_id.in_(ids), *named))
+            .values(source_user_id="", payload={"redacted": True}))
 
 
 def insert_new_only(table: Table, key: str) -> TextClause:

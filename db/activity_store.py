@@ -7,6 +7,7 @@ Round 1 is the 6-month report (October–March); round 2 is the 12-month report 
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from collections.abc import Iterable
@@ -15,12 +16,13 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import adr_store
 from db.activities import ActivityPlan, Participation
+from db.kpi import KpiChange, KpiResult
 from db.models import AuditLog, Conversation, Outbox, TopicMemory, Unanswered, User, utcnow
 from db.parsed import ParsedCatalogues
 from knowledge.activities import ActivitiesError, Plan, latest_activities_path, load_activities, parse_plan
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 BANGKOK = timezone(timedelta(hours=7))
 BE_OFFSET = 543
 ANON_PREFIX = "anon-"
+#: Who made a change, once that person has been erased.
+ERASED_NAME = "(ลบข้อมูลส่วนบุคคลแล้ว)"
 #: How long after logging a person may still withdraw their latest record themselves.
 WITHDRAW_WINDOW = timedelta(days=1)
 
@@ -242,6 +246,7 @@ def forget_person(session: Session, line_user_id: str) -> int:
     the LINE id and what was typed, so they are redacted too. So are the stored LINE events, by the engine
     as it records the answer (``Context.forgotten``): they may be in a database file of their own."""
     token = ANON_PREFIX + secrets.token_hex(12)
+    person = session.scalar(select(User).where(User.line_user_id == line_user_id))
     result = session.execute(update(Participation).where(Participation.user_key == line_user_id)
                              .values(user_key=token, note="", confirm_key=""))
     session.execute(delete(Conversation).where(Conversation.line_user_id == line_user_id))
@@ -253,8 +258,12 @@ def forget_person(session: Session, line_user_id: str) -> int:
     from db.handoff_store import forget_person as forget_in_the_loop
 
     forget_in_the_loop(session, line_user_id)
-    session.execute(update(Outbox)
-                    .where(Outbox.to == line_user_id, Outbox.status.in_(("sent", "failed", "expired", "skipped")))
+    # Messages to them, and messages about them (an admin's approval card holds their id, name and LINE name,
+    # the admin's answer their name), whatever their status: one not sent yet is skipped (``Engine.deliver``).
+    names = [line_user_id] + [n for n in ((person.full_name, person.display_name) if person else ()) if len(n) >= 3]
+    about = [cast(Outbox.payload, Text).contains(form, autoescape=True)
+             for n in names for form in dict.fromkeys((n, json.dumps(n)[1:-1]))]
+    session.execute(update(Outbox).where(or_(Outbox.to == line_user_id, *about))
                     .values(to="", payload={"redacted": True}))
     for entry in session.scalars(select(AuditLog).where((AuditLog.actor == line_user_id)
                                                         | AuditLog.action.like("users.%")
@@ -263,6 +272,10 @@ def forget_person(session: Session, line_user_id: str) -> int:
             entry.actor = token
         if isinstance(entry.detail, dict) and entry.detail.get("user") == line_user_id:
             entry.detail = {**entry.detail, "user": token}
+    # KPI results they recorded keep their history, under the same random key and without their name.
+    session.execute(update(KpiChange).where(KpiChange.changed_by == line_user_id)
+                    .values(changed_by=token, changed_by_name=ERASED_NAME))
+    session.execute(update(KpiResult).where(KpiResult.updated_by == line_user_id).values(updated_by=token))
     session.add(AuditLog(actor="self-service", action="pdpa.forget", detail={"records_anonymised": result.rowcount}))
     session.flush()
     return result.rowcount or 0

@@ -16,6 +16,7 @@ from db.models import AuditLog, utcnow
 from db.parsed import Memo, ParsedCatalogues
 from knowledge.indicators import Catalogue, Indicator, dump_catalogue, load_catalogue, parse_catalogue
 from scoring import ScoredIndicator, score, score_round, summarize
+from scoring.numbers import result_problem
 from scoring.totals import Summary
 
 
@@ -180,11 +181,15 @@ def score_with(indicator: Indicator, months: int, result: Decimal | None) -> flo
 def record_result(session: Session, *, year: int, months: int, number: int, expected_old: Decimal | None,
                   new: Decimal, actor: str, actor_name: str) -> str:
     """Store a confirmed result. Returns ``"saved"``, ``"same"`` (already that value: a double tap)
-    or ``"changed"`` (someone changed it since the confirmation was shown: nothing stored)."""
+    ``"changed"`` (someone changed it since the confirmation was shown: nothing stored) or ``"unknown"`` (no such
+    year, round or indicator: a stale or crafted button). A value the
+    column cannot hold exactly (``result_problem``) is refused here too, whoever the caller."""
+    if result_problem(new):
+        raise ValueError(f"not a storable KPI result: {new!r}")
     catalogue = catalogue_for(session, year)
     indicator = catalogue.indicator(number) if catalogue else None
     if indicator is None or months not in indicator.rounds:
-        return "changed"
+        return "unknown"
     query = select(KpiResult).where(KpiResult.fiscal_year == year, KpiResult.indicator_no == number,
                                     KpiResult.round_months == months)
     if session.get_bind().dialect.name == "postgresql":

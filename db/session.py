@@ -68,6 +68,9 @@ def make_engine(url: str, immediate: bool = True, name: str = "main") -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
+            # PDPA: deleted and overwritten rows are zeroed in their pages (and freed pages too) instead of lingering
+            # in free space until reused; an erasure then checkpoints the WAL away (``checkpoint_and_empty_wal``).
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         lock_path = f"{path}.writelock" if immediate and path and path != ":memory:" else ""
@@ -142,6 +145,27 @@ def truncate_wal_if_over(engine: Engine, limit_bytes: int, name: str = "main") -
             raw.execute("PRAGMA busy_timeout=30000")
             _leave_write_queue(info)
     return True
+
+
+def checkpoint_and_empty_wal(engine: Engine, name: str = "main", wait_s: float = 2.0) -> bool:
+    """Copy a SQLite file's WAL into it and empty the WAL (``wal_checkpoint(TRUNCATE)``); True when done (or
+    nothing to do: not SQLite). After a PDPA erasure: the WAL holds the pages as they were before, the erased
+    person's id, name and words included, until SQLite happens to start it over. Taken in the write queue, like
+    ``truncate_wal_if_over``; a reader in the way makes it wait up to ``wait_s``, then it reports False (the caller
+    tries again later)."""
+    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
+        return True
+    with engine.connect() as conn:
+        info = conn.connection.info
+        _queue_for_writes(info, f"{engine.url.database}.writelock", name)
+        raw = conn.connection.driver_connection
+        try:
+            raw.execute(f"PRAGMA busy_timeout={int(wait_s * 1000)}")
+            busy, _frames, _copied = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            raw.execute("PRAGMA busy_timeout=30000")
+            _leave_write_queue(info)
+    return busy == 0
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -19,12 +19,13 @@ from db import adr_store
 from db.activities import Participation
 from handlers.activity_language import (
     Understood,
+    date_example,
     day_problem,
     parse_day,
     reports_participation,
     understand,
 )
-from handlers.common import ask, command, folded_words, is_command, tap
+from handlers.common import ask, command, folded_words, is_command, private_chat, tap
 from handlers.flow import Flow, is_cancel, looks_like_question
 from handlers.help import HELP_WORDS
 from handlers.registration import REGISTER_WORDS, need_registration
@@ -56,6 +57,8 @@ def _item_label(item: Item) -> str:
 
 
 def _number_in(text: str) -> int | None:
+    if len(text) > 40:
+        return None
     m = re.fullmatch(r"(?:กิจกรรม|รายการ|ข้อ)?\s*(?:ที่)?\s*(\d{1,2})", normalize(prepare(text)).strip())
     return int(m.group(1)) if m else None
 
@@ -129,8 +132,8 @@ class ActivitiesHandler:
         name = self._command(req.text)
         if name == "report":
             return _with_note(self.report(req, ctx), note)
-        if req.chat_type != "user":
-            return Reply.text("เรื่องกิจกรรมของแต่ละคน กรุณาพิมพ์ในแชตส่วนตัวกับบอทนะคะ")
+        if ctx.shared_chat:  # records are personal even where registration is not needed to see them
+            return private_chat(ctx, "เรื่องกิจกรรมของแต่ละคน กรุณาพิมพ์ในแชตส่วนตัวกับบอทนะคะ")
         if name:
             run = {"start": self.start, "mine": self.mine, "withdraw": self.withdraw, "forget": self.forget}[name]
             return _with_note(run(req, ctx), note)
@@ -153,8 +156,9 @@ class ActivitiesHandler:
             try:
                 day = date.fromisoformat(picked)
             except ValueError:
+                example = date_example(store.bangkok_today(ctx.now))
                 return self._ask(req, ctx, self.flow.data(ctx),
-                                 "ขออภัยค่ะ ไม่ได้รับวันที่จากปฏิทิน กรุณาพิมพ์วันที่ เช่น “3 พ.ค. 2567” หรือ “เมื่อวาน”")
+                                 f"ขออภัยค่ะ ไม่ได้รับวันที่จากปฏิทิน กรุณาพิมพ์วันที่ เช่น “{example}” หรือ “เมื่อวาน”")
             return self._set_day(req, ctx, day)
         if action == "withdraw":
             return self.withdraw_confirmed(req, ctx, arg)
@@ -188,7 +192,7 @@ class ActivitiesHandler:
         day, why = parse_day(req.text, today)
         problem = why and f"ขออภัยค่ะ {why}"
         if day is not None:
-            problem = day_problem(day, today)
+            problem = day_problem(day, today, plan.fiscal_year)
             if not problem:
                 data["day"] = day.isoformat()
         return self._ask(req, ctx, data, problem)
@@ -219,8 +223,9 @@ class ActivitiesHandler:
         if not data.get("day"):
             self.flow.go(ctx, req.user_id, "date", data)
             picker = Choice(label="เลือกวันที่", data="act:date", action="datepicker")
+            example = date_example(store.bangkok_today(ctx.now))
             return Reply.text(f"{lead}{act.short} · {_item_label(item)}\nเข้าร่วมวันไหนคะ แตะปุ่ม หรือพิมพ์วันที่ "
-                              "เช่น “3 พ.ค. 2567”", [ask("วันนี้"), ask("เมื่อวาน"), picker, cancel])
+                              f"เช่น “{example}”", [ask("วันนี้"), ask("เมื่อวาน"), picker, cancel])
         if data.get("src") == "tap" and not data.get("note_done"):
             self.flow.go(ctx, req.user_id, "note", data)
             return Reply.text(f"{lead}มีหมายเหตุเพิ่มเติมไหมคะ (เช่น สถานที่ หรือยอดบริจาค) พิมพ์มาได้เลย "
@@ -267,11 +272,14 @@ class ActivitiesHandler:
             day, why = parse_day(text, store.bangkok_today(ctx.now))
             if day is None:
                 why = why or f"อ่านวันที่จาก “{text[:40]}” ไม่ได้"
-                return self._ask(req, ctx, data, f"ขออภัยค่ะ {why} ลองพิมพ์เช่น “เมื่อวาน”, “3 พ.ค.” หรือ “3/5/2567”")
+                today = store.bangkok_today(ctx.now)
+                return self._ask(req, ctx, data, f"ขออภัยค่ะ {why} ลองพิมพ์เช่น “เมื่อวาน” หรือ “{date_example(today)}”")
             return self._set_day(req, ctx, day)
         if step == "note":
-            note = "" if is_command(text, *NONE_WORDS) else " ".join(normalize(text).split())
-            if len(note) > NOTE_MAX:
+            # Not normalised when far too long (what that costs grows with the text).
+            far_too_long = len(text) > NOTE_MAX * 2
+            note = "" if is_command(text, *NONE_WORDS) or far_too_long else " ".join(normalize(text).split())
+            if len(note) > NOTE_MAX or far_too_long:
                 return self._ask(req, ctx, data, f"ขออภัยค่ะ หมายเหตุยาวเกิน {NOTE_MAX} ตัวอักษร กรุณาย่อให้สั้นลง")
             data["note"], data["note_done"] = note, True
             return self._ask(req, ctx, data)
@@ -291,13 +299,14 @@ class ActivitiesHandler:
     def _maybe_day(self, req: Request, ctx: Context, data: dict, text: str) -> Reply:
         """A typed answer may carry the date too ("บริจาคโลหิต เมื่อวาน")."""
         day, _ = parse_day(text, store.bangkok_today(ctx.now))
-        if day is not None and not data.get("day") and not day_problem(day, store.bangkok_today(ctx.now)):
+        if day is not None and not data.get("day") and not day_problem(day, store.bangkok_today(ctx.now),
+                                                                       data.get("plan")):
             data["day"] = day.isoformat()
         return self._ask(req, ctx, data)
 
     def _set_day(self, req: Request, ctx: Context, day: date) -> Reply:
         data = self.flow.data(ctx)
-        problem = day_problem(day, store.bangkok_today(ctx.now))
+        problem = day_problem(day, store.bangkok_today(ctx.now), data.get("plan"))
         if problem:
             data.pop("day", None)
             return self._ask(req, ctx, data, problem)
@@ -345,7 +354,7 @@ class ActivitiesHandler:
         if act is None or item is None or not data.get("day"):
             return self._stale(ctx)
         day = date.fromisoformat(data["day"])
-        problem = day_problem(day, store.bangkok_today(ctx.now))
+        problem = day_problem(day, store.bangkok_today(ctx.now), plan.fiscal_year if plan else None)
         if problem:
             return Reply.text(f"ยังไม่ได้บันทึกค่ะ: {problem}", [ask("บันทึกกิจกรรม")])
         user = ctx.user
@@ -514,6 +523,8 @@ class ActivitiesHandler:
 def _command_name(text: str) -> str:
     """Which of this handler's commands a message is ("" for none); asked of every message."""
     flat = command(text)
+    if not flat:
+        return ""
     for name, words in (("start", START_WORDS), ("mine", MINE_WORDS), ("withdraw", WITHDRAW_WORDS),
                         ("forget", FORGET_WORDS)):
         if flat in folded_words(words):

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from db import activity_store as store
-from handlers.common import command
+from handlers.common import command, is_short
 from handlers.flow import looks_like_question
 from knowledge.activities import Plan
 from thai import normalize, prepare, tokenize
@@ -87,6 +87,8 @@ def _winner(scores: dict, order: list) -> tuple[object | None, list]:
 def understand(plan: Plan, text: str, within: str = "") -> Understood:
     """Which activity and item a message names, from the catalogue's names, aliases and keywords."""
     vocab = _vocabulary(plan)
+    if not is_short(text):
+        return Understood()
     flats = {command(text), command(prepare(text))}
     found = [t for t in vocab.terms if any(t.norm in f for f in flats) and (not within or t.code == within)]
     # The longest match wins: "บริจาคโลหิต" says more than the "บริจาค" inside it.
@@ -117,7 +119,10 @@ def _tokens(text: str) -> list[str]:
 
 @text_cache()
 def reports_participation(text: str) -> bool:
-    """A verb of taking part, as whole tokens (1–3 of them joined), and not a question."""
+    """A verb of taking part, as whole tokens (1–3 of them joined), and not a question. A report is a sentence
+    or two: a longer text is not read as one."""
+    if not is_short(text):
+        return False
     tokens = _tokens(text)
     joined = {"".join(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 1, min(i + 4, len(tokens) + 1))}
     if not joined & set(VERBS):
@@ -129,6 +134,8 @@ def reports_participation(text: str) -> bool:
 
 _MONTH_NAMES = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
                 "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+#: How the months are said and typed without their ending: "5 เมษา 67", "ตุลา 66".
+_MONTH_SPOKEN = ("มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา")
 
 
 def _abbr_pattern(abbr: str) -> str:
@@ -136,11 +143,17 @@ def _abbr_pattern(abbr: str) -> str:
     return r"\.?\s?".join(parts) + r"\.?(?![ก-ฮ])"
 
 
-_MONTH_RES = [re.compile(f"(?:{full}|{_abbr_pattern(abbr)})")
-              for full, abbr in zip(_MONTH_NAMES, store.MONTHS_SHORT, strict=True)]
+_MONTH_RES = [re.compile(f"(?:{full}|{spoken}|{_abbr_pattern(abbr)})")
+              for full, spoken, abbr in zip(_MONTH_NAMES, _MONTH_SPOKEN, store.MONTHS_SHORT, strict=True)]
 _MONTH_ANY = "|".join(f"(?:{m.pattern})" for m in _MONTH_RES)
 _ERA = r"(?:(?:พ\.?\s?ศ\.?|ค\.?\s?ศ\.?)\s*)?"
 _DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})\s*({_MONTH_ANY})\s*{_ERA}(\d{{4}}|\d{{2}}(?!\d))?")
+#: A day followed by what begins like a month but is none of the forms above ("5 เมษ", "5 ตค."): refused clearly
+#: rather than read as "the 5th of this month".
+_MONTH_LIKE = re.compile(r"(?<!\d)(\d{1,2})\s*((?:มก|กุม|มีน|เมษ|พฤษ|มิถ|กรก|สิงห|กันย|ตุล|พฤศ|ธันว)[ก-๛]*"
+                         r"|(?:ม|ก|มี|เม|พ|มิ|ส|ต|ธ)\.?\s?[คพยษ]\.?)"
+                         r"|วันที่\s*(\d{1,2})\s*[ก-๛.]{2,12}\s*(?:พ\.?\s?ศ\.?\s*)?(?:25\d\d|20\d\d|[5-7]\d)(?!\d)"
+                         r"(?!\s*(?:โมง|คน|นาที|บาท|ครั้ง|ชั่วโมง|น\.|ท่าน|รูป))")
 _ISO = re.compile(r"(?<![\d/\-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/\-])")
 _NUMERIC = re.compile(r"(?<![\d.\-])(\d{1,2})(?:[/\-](\d{1,2})(?:[/\-](\d{2,4}))?|\.(\d{1,2})\.(\d{2,4}))(?![\d/])")
 _DAY_ONLY = re.compile(r"วันที่\s*(\d{1,2})(?!\s*[\d/.\-])")
@@ -149,6 +162,8 @@ _WEEKDAY_INDEX = {"จันทร์": 0, "อังคาร": 1, "พุธ":
 
 
 def _year(raw: str | None) -> int | None:
+    """The Christian-era year of "2567", "67" (two digits are a Buddhist-era year: 25xx, as Thai staff write
+    them) or "2024"."""
     if not raw:
         return None
     year = int(raw) + (2500 if len(raw) == 2 else 0)
@@ -175,7 +190,10 @@ def _recent(day: int, month: int, year: int | None, today: date) -> tuple[date |
 
 def parse_day(text: str, today: date) -> tuple[date | None, str]:
     """A date in a message: วันนี้, เมื่อวาน, เมื่อวานซืน, "วันที่ 3", "3 พ.ค.", "3 พ.ค. 2567", "3/5/2567",
-    "2567-05-03", with or without a weekday. Returns (date, "") or (None, why) — (None, "") when there is no date."""
+    "2567-05-03", with or without a weekday. Returns (date, "") or (None, why) — (None, "") when there is no date
+    (and for a text longer than a sentence or two: its date would be a guess)."""
+    if not is_short(text):
+        return None, ""
     clean = normalize(prepare(text))
     if m := _ISO.search(clean):
         if 1 <= int(m.group(2)) <= 12:
@@ -189,6 +207,9 @@ def parse_day(text: str, today: date) -> tuple[date | None, str]:
         return None, f"อ่านวันที่ “{m.group(0)}” ไม่ได้ (เดือนต้องอยู่ระหว่าง 1–12)"
     if m := _DAY_MONTH.search(clean):
         return _recent(int(m.group(1)), _month_of(m.group(2)), _year(m.group(3)), today)
+    if m := _MONTH_LIKE.search(clean):
+        return None, (f"อ่านเดือนจาก “{m.group(0).strip()[:20]}” ไม่ได้ กรุณาพิมพ์เดือนเป็นคำย่อหรือเต็ม "
+                      "เช่น “5 เม.ย. 2567” หรือ “5 เมษายน 2567”")
     flat = clean.replace(" ", "")
     for word, back in (("เมื่อวานซืน", 2), ("เมื่อวาน", 1), ("วันนี้", 0), ("เมื่อเช้า", 0)):
         if word in flat:
@@ -211,13 +232,20 @@ def parse_day(text: str, today: date) -> tuple[date | None, str]:
     return None, ""
 
 
-def day_problem(day: date, today: date) -> str:
-    """Why a date cannot be logged (empty when it can): not in the future, not before this fiscal year."""
+def day_problem(day: date, today: date, plan_year: int | None = None) -> str:
+    """Why a date cannot be logged (empty when it can): not in the future, not before the fiscal year of the plan
+    the person logs against (``plan_year``; the current fiscal year when not given). A plan stays in force until
+    the next year's is imported (``activity_store.plan_for``), so its days run from its year's start to today."""
     if day > today:
         return f"วันที่ {store.thai_date(day)} ยังมาไม่ถึงค่ะ บันทึกได้เฉพาะกิจกรรมที่เข้าร่วมไปแล้ว"
-    fy = store.fiscal_year_of(today)
+    fy = plan_year or store.fiscal_year_of(today)
     if day < store.fiscal_start(fy):
         return (f"วันที่ {store.thai_date(day)} อยู่นอกปีงบประมาณ {fy} ค่ะ บันทึกได้ตั้งแต่ "
                 f"{store.thai_date(store.fiscal_start(fy))} ถึงวันนี้ ({store.thai_date(today)}) "
                 f"รายการของปีก่อนกรุณาแจ้งผู้ดูแลระบบนะคะ")
     return ""
+
+
+def date_example(today: date) -> str:
+    """A date to show as an example of typing one, that the bot itself would accept: yesterday."""
+    return store.thai_date(today - timedelta(days=1))

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import quote
 
-from core.messages import Choice
+from core.dispatch import Context
+from core.messages import Choice, Reply
 from thai import fold
 from thai._cache import text_cache
 
 LABEL_MAX = 20
+#: The longest message that can be a command, a step's answer (a name, a date, a value) or a participation
+#: report. Longer ones are still answered (as questions), but no handler's own reading of them grows with the
+#: text: a 5,000-character paste costs what a 300-character one does (issue #14, item 3).
+SHORT_TEXT = 300
+
+
+def is_short(text: str) -> bool:
+    return len(text) <= SHORT_TEXT
+
+
+def head_and_tail(text: str, tail: int = 60) -> str:
+    """A long text's beginning and end, where a question word or a command would be: what a heuristic reads."""
+    return text if len(text) <= SHORT_TEXT else f"{text[:SHORT_TEXT - tail - 1]} {text[-tail:]}"
 
 
 def short_label(text: str, limit: int = LABEL_MAX) -> str:
@@ -20,6 +35,22 @@ def short_label(text: str, limit: int = LABEL_MAX) -> str:
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip() + "…"
+
+
+PRIVATE_ONLY = ("ผลตัวชี้วัด ประวัติกิจกรรม การลงทะเบียน และการลบข้อมูล ดูและทำได้เฉพาะในแชตส่วนตัวกับบอทค่ะ "
+                "(ในกลุ่มทุกคนจะเห็นข้อความด้วย)")
+
+
+def private_chat(ctx: Context, lead: str = "") -> Reply:
+    """What a group or room is told instead of anything personal: where to ask, with a button that opens a
+    one-on-one chat with the bot (``LINE_BOT_BASIC_ID``), or, without one, how to open it."""
+    basic_id = ctx.settings.line_bot_basic_id
+    text = f"{lead}\n{PRIVATE_ONLY}" if lead else PRIVATE_ONLY
+    if not basic_id:
+        return Reply.text(text + " แตะชื่อบอทในกลุ่ม แล้วเลือก “แชต” เพื่อคุยแบบส่วนตัวนะคะ")
+    url = "https://line.me/R/ti/p/" + quote(basic_id if basic_id.startswith("@") else "@" + basic_id, safe="")
+    return Reply.text(text + " แตะปุ่มด้านล่างเพื่อเปิดแชตส่วนตัว แล้วพิมพ์คำสั่งเดิมอีกครั้งนะคะ",
+                      [Choice(label="แชตส่วนตัวกับบอท", data=url, action="uri")])
 
 
 def ask(label: str, text: str | None = None) -> Choice:
@@ -34,7 +65,10 @@ def tap(label: str, data: str, shown: str | None = None) -> Choice:
 
 @text_cache()
 def command(text: str) -> str:
-    """The message folded for command matching: no spaces, lower case, Thai normalised."""
+    """The message folded for command matching: no spaces, lower case, Thai normalised. "" for a text longer
+    than ``SHORT_TEXT``, which no command or catalogue name matches (and whose folding would cost with its length)."""
+    if not is_short(text):
+        return ""
     return fold(text).replace(" ", "")
 
 
@@ -45,4 +79,4 @@ def folded_words(words: tuple[str, ...]) -> frozenset[str]:
 
 
 def is_command(text: str, *words: str) -> bool:
-    return command(text) in folded_words(words)
+    return is_short(text) and command(text) in folded_words(words)

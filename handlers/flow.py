@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from core.dispatch import Context
 from core.messages import Request
 from db.models import Conversation
-from handlers.common import is_command
+from handlers.common import head_and_tail, is_command
 from thai import normalize
 
 TTL = timedelta(minutes=10)
@@ -34,7 +34,7 @@ AMBIGUOUS_QUESTION_WORDS = ("ไหม", "กี่", "คือ", "บ้าง
 
 
 def looks_like_question(text: str, clearly: bool = False) -> bool:
-    folded = normalize(text)
+    folded = normalize(head_and_tail(text))
     words = [w for w in QUESTION_WORDS if w not in AMBIGUOUS_QUESTION_WORDS] if clearly else QUESTION_WORDS
     return any(word in folded for word in words)
 
@@ -66,7 +66,10 @@ class Flow:
 
     def go(self, ctx: Context, user_id: str, step: str, data: dict[str, Any]) -> None:
         """Start the flow or move it to ``step``; either way the 10 minutes start again.
-        (A person is in one flow at a time: starting this one replaces any other.)"""
+        (A person is in one flow at a time: starting this one replaces any other.) Not from a group or room:
+        a flow is personal (``core.dispatch.shared_view``)."""
+        if ctx.shared_chat:
+            return
         conv = ctx.conversation
         if conv is None or conv.line_user_id != user_id:
             conv = ctx.session.get(Conversation, user_id)
@@ -78,7 +81,10 @@ class Flow:
         ctx.conversation = conv
 
     def end(self, ctx: Context, user_id: str) -> None:
-        """Leave the flow. A bulk delete, so a second worker ending the same flow is not an error."""
+        """Leave the flow. A bulk delete, so a second worker ending the same flow is not an error. (Not from a
+        group or room, whose answers never see the person's flow.)"""
+        if ctx.shared_chat:
+            return
         ctx.session.execute(delete(Conversation).where(Conversation.line_user_id == user_id))
         ctx.conversation = None
 

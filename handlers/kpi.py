@@ -11,20 +11,33 @@ from core.dispatch import Context
 from core.messages import Card, CardRow, CardSection, Choice, Reply, Request, Text
 from db import kpi_store
 from db.kpi_store import RoundView
-from handlers.common import ask, tap
+from handlers.common import PRIVATE_ONLY, ask, is_command, is_short, private_chat, tap
+from handlers.flow import Flow, is_cancel
 from knowledge.indicators import Indicator
 from scoring import ASSUMPTION_NOTE, format_gap, format_number, gap_to_next, read_number, status
+from scoring.numbers import result_problem
 from thai import normalize, prepare
 
 _REF = re.compile(r"(?:ตัวชี้วัด(?:ตัว)?(?:ที่)?|kpi|ตัวที่)\s*(?:ที่)?\s*(\d{1,2})(?![\d.,])", re.IGNORECASE)
 _STATUS_WORDS = ("สถานะ", "ทั้งหมด", "สรุป", "ภาพรวม", "status", "คะแนน", "รวม", "ผล", "ตอนนี้", "ล่าสุด", "ทุกตัว",
                  "ของ", "หน่วยงาน", "สำนัก", "กอง", "ศูนย์", "ปี", "รอบ", "เดือน", "6", "12", "2567")
 _UNIT_RE = re.compile(r"[ก-ฮ]{2,3}\.?")
+#: How the bot writes numbers into its buttons (``_plain``): a crafted "1e6" or "NaN" is not one.
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,10})?")
 _KPI_WORDS = ("kpi", "ตัวชี้วัด", "เคพีไอ")
 NEED_REGISTER = ("ผลการดำเนินงานและคะแนนตัวชี้วัดดูได้เฉพาะบุคลากรที่ลงทะเบียนแล้วค่ะ "
                  "พิมพ์ “ลงทะเบียน” เพื่อส่งคำขอ แล้วรอผู้ดูแลระบบอนุมัตินะคะ")
 MANAGER_ROLES = {"manager", "admin"}
+#: Typed at the confirmation, these work like its buttons.
+CONFIRM_WORDS = ("ยืนยัน", "ยืนยันบันทึกผล", "ตกลง", "ใช่", "ok", "โอเค", "ถูกต้อง")
 _BANGKOK = timezone(timedelta(hours=7))
+
+
+def need_register(ctx: Context) -> Reply:
+    """Results are for registered staff, and in a group for nobody (``core.dispatch.shared_view``)."""
+    if ctx.shared_chat:
+        return private_chat(ctx, "ผลการดำเนินงานและคะแนนตัวชี้วัดไม่แสดงในกลุ่มค่ะ")
+    return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
 
 
 def _number_text(value: Decimal | None) -> str:
@@ -47,13 +60,18 @@ def _units(view: RoundView) -> dict[str, str]:
 
 class KpiHandler:
     name = "kpi"
+    #: A proposed result waiting for its confirmation, so that "ยืนยัน" or "ยกเลิก" typed works like the buttons.
+    flow = Flow("kpi", "การบันทึกผลตัวชี้วัด")
 
     # ----- routing ---------------------------------------------------------------------------
     def check(self, req: Request, ctx: Context) -> bool:
         if req.kind == "postback":
             return req.data.startswith("kpi:")
-        if req.kind != "text":
-            return False
+        if req.kind != "text" or not is_short(req.text):
+            return False  # a KPI command is one line; a long text is a question for the knowledge base
+        if (self.flow.current(ctx) is not None or self.flow.expired(ctx)) and (
+                is_cancel(req) or is_command(req.text, *CONFIRM_WORDS)):
+            return True
         text = prepare(req.text).casefold()
         flat = text.replace(" ", "")
         if flat.startswith(("บันทึกผล", "แก้ผล", "อัปเดตผล", "ประวัติ")) and _REF.search(text):
@@ -80,6 +98,8 @@ class KpiHandler:
             return Reply.text("ยังไม่มีข้อมูลตัวชี้วัดในระบบค่ะ ผู้ดูแลนำเข้าได้ด้วย flask --app bot kpi import")
         if req.kind == "postback":
             return self._postback(req, ctx, view)
+        if is_cancel(req) or is_command(req.text, *CONFIRM_WORDS):
+            return self._typed_answer(req, ctx, view)
         text = prepare(req.text)
         flat = text.replace(" ", "").casefold()
         ref = _REF.search(text)
@@ -96,7 +116,7 @@ class KpiHandler:
             raw = normalize(req.text)
             tail = _REF.search(raw)
             value_text = raw[tail.end():] if tail else raw[ref.end():]
-            return self.propose(ctx, view, indicator, value_text)
+            return self.propose(ctx, view, indicator, value_text, req.user_id)
         return self.detail(ctx, view, indicator)
 
     def _unit_filter(self, text: str, view: RoundView) -> str:
@@ -109,7 +129,7 @@ class KpiHandler:
     # ----- views -----------------------------------------------------------------------------
     def status_card(self, ctx: Context, view: RoundView, unit: str = "") -> Reply:
         if not ctx.is_registered:
-            return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
+            return need_register(ctx)
         cat = view.catalogue
         unit_of = {ind.number: ind.unit for ind in cat.indicators}
         round_name = cat.round(view.months).name if cat.round(view.months) else f"รอบ {view.months} เดือน"
@@ -205,6 +225,9 @@ class KpiHandler:
                 choices.append(ask(f"ประวัติ ตัวชี้วัดที่ {ind.number}"))
                 if ctx.role in MANAGER_ROLES:
                     choices.append(ask("วิธีบันทึกผล", f"บันทึกผล ตัวชี้วัดที่ {ind.number}"))
+            elif ctx.shared_chat:
+                lines.append(PRIVATE_ONLY)
+                choices = list(private_chat(ctx).choices) + choices
             else:
                 lines.append(NEED_REGISTER)
                 choices.append(ask("ลงทะเบียน"))
@@ -215,7 +238,7 @@ class KpiHandler:
 
     def history(self, ctx: Context, view: RoundView, ind: Indicator) -> Reply:
         if not ctx.is_registered:
-            return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
+            return need_register(ctx)
         changes = kpi_store.history(ctx.session, view.catalogue.fiscal_year, ind.number)
         if not changes:
             return Reply.text(f"ตัวชี้วัดที่ {ind.number} ยังไม่มีการแก้ไขผลผ่านบอทค่ะ "
@@ -230,9 +253,9 @@ class KpiHandler:
         return Reply.text("\n".join(lines), [ask(f"ตัวชี้วัดที่ {ind.number}")])
 
     # ----- recording -------------------------------------------------------------------------
-    def propose(self, ctx: Context, view: RoundView, ind: Indicator, value_text: str) -> Reply:
+    def propose(self, ctx: Context, view: RoundView, ind: Indicator, value_text: str, user_id: str) -> Reply:
         if not ctx.is_registered:
-            return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
+            return need_register(ctx)
         if ctx.role not in MANAGER_ROLES:
             return Reply.text("ขออภัยค่ะ การบันทึกผลตัวชี้วัดทำได้เฉพาะผู้บริหาร (manager) หรือผู้ดูแลระบบ "
                               "บุคลากรทั่วไปดูผลได้ แต่แก้ไขไม่ได้ค่ะ", [ask(f"ตัวชี้วัดที่ {ind.number}")])
@@ -254,6 +277,7 @@ class KpiHandler:
         if old is not None and old == new:
             return Reply.text(f"ผลตัวชี้วัดที่ {ind.number} เป็น {format_number(new)} อยู่แล้วค่ะ ไม่มีอะไรเปลี่ยน")
         data = f"kpi:set|{view.catalogue.fiscal_year}|{view.months}|{ind.number}|{_plain(new)}|{_plain(old)}"
+        self.flow.go(ctx, user_id, "confirm", {"set": data})
         measure = ind.measure or ""
         text = (f"ยืนยันบันทึกผล ตัวชี้วัดที่ {ind.number} ({view.months} เดือน)?\n"
                 f"ผลเดิม: {_number_text(old)} {measure} → {_score_text(old_score)}\n"
@@ -261,7 +285,18 @@ class KpiHandler:
                 f"แตะ “ยืนยัน” เพื่อบันทึก หรือ “ยกเลิก”")
         return Reply.text(text, [tap("ยืนยัน", data, "ยืนยันบันทึกผล"), tap("ยกเลิก", "kpi:cancel", "ยกเลิก")])
 
+    def _typed_answer(self, req: Request, ctx: Context, view: RoundView) -> Reply:
+        """"ยืนยัน" / "ยกเลิก" typed at the confirmation: what its buttons do."""
+        if self.flow.current(ctx) is None:
+            return Reply.text(self.flow.expired_note() + " พิมพ์คำสั่งบันทึกผลใหม่ได้เลยค่ะ", [ask("สถานะ KPI")])
+        pending = str(self.flow.data(ctx).get("set", ""))
+        action = "kpi:cancel" if is_cancel(req) else pending
+        return self._postback(Request(user_id=req.user_id, kind="postback", data=action, chat_type=req.chat_type,
+                                      event_id=req.event_id), ctx, view)
+
     def _postback(self, req: Request, ctx: Context, view: RoundView) -> Reply:
+        if self.flow.current(ctx) is not None:
+            self.flow.end(ctx, req.user_id)  # a button, or its word typed, answers the confirmation
         if req.data == "kpi:cancel":
             return Reply.text("ยกเลิกแล้วค่ะ ไม่มีการบันทึก", [ask("สถานะ KPI")])
         parts = req.data.split("|")
@@ -275,10 +310,17 @@ class KpiHandler:
             old = Decimal(parts[5]) if parts[5] else None
         except (ValueError, ArithmeticError):
             return Reply.text("ขออภัยค่ะ ข้อมูลในปุ่มไม่ถูกต้อง ลองพิมพ์คำสั่งบันทึกผลใหม่นะคะ")
+        if (not all(_PLAIN_NUMBER.fullmatch(v) for v in parts[4:6] if v) or result_problem(new)
+                or (old is not None and not old.is_finite())):
+            # The bot's own buttons never hold these ("1e309", "NaN", -1, 10^30): a crafted tap stores nothing.
+            return Reply.text("ขออภัยค่ะ ข้อมูลในปุ่มไม่ถูกต้อง ลองพิมพ์คำสั่งบันทึกผลใหม่นะคะ")
         user = ctx.user
         outcome = kpi_store.record_result(ctx.session, year=year, months=months, number=number, expected_old=old,
                                           new=new, actor=req.user_id,
                                           actor_name=(user.full_name or user.display_name) if user else "")
+        if outcome == "unknown":
+            return Reply.text("ขออภัยค่ะ ปุ่มนี้ใช้ไม่ได้แล้ว (ไม่พบตัวชี้วัดหรือรอบนี้ในระบบ) ลองพิมพ์คำสั่งใหม่นะคะ",
+                              [ask("สถานะ KPI")])
         if outcome == "same":
             return Reply.text(f"บันทึกผลตัวชี้วัดที่ {number} เป็น {format_number(new)} ไว้แล้วค่ะ",
                               [ask(f"ตัวชี้วัดที่ {number}"), ask("สถานะ KPI")])

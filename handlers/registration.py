@@ -11,7 +11,7 @@ from core.dispatch import Context
 from core.messages import Card, CardRow, CardSection, Reply, Request
 from db import activity_store
 from db.models import AuditLog, User
-from handlers.common import ask, command, is_command, tap
+from handlers.common import ask, command, is_command, private_chat, tap
 from handlers.flow import Flow, is_cancel, looks_like_question
 from handlers.help import HELP_WORDS
 from thai import normalize
@@ -27,7 +27,10 @@ STATUS_TEXT = {"active": "อนุมัติแล้ว", "pending": "รอ
 
 
 def need_registration(ctx: Context) -> Reply:
-    """What a person who is not (yet) registered is told when they try something for registered staff."""
+    """What a person who is not (yet) registered is told when they try something for registered staff (in a
+    group: that it is for a one-on-one chat)."""
+    if ctx.shared_chat:
+        return private_chat(ctx)
     if ctx.user is not None and ctx.user.status == "pending":
         return Reply.text(PENDING)
     return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
@@ -43,6 +46,8 @@ def _clean_name(text: str) -> str:
 
 def _name_problem(text: str) -> str:
     """Why a message is not a full name (empty when it is one)."""
+    if len(text) > NAME_MAX * 2:  # not folded first: that would cost with the length
+        return f"ชื่อยาวเกิน {NAME_MAX} ตัวอักษร"
     name = _clean_name(text)
     if len(name) > NAME_MAX:
         return f"ชื่อยาวเกิน {NAME_MAX} ตัวอักษร"
@@ -90,8 +95,8 @@ class RegistrationHandler:
 
     # ----- the person ------------------------------------------------------------------------
     def _start(self, req: Request, ctx: Context) -> Reply:
-        if req.chat_type != "user":
-            return Reply.text("กรุณาลงทะเบียนในแชตส่วนตัวกับบอทนะคะ (ข้อมูลส่วนบุคคลไม่ควรพิมพ์ในกลุ่ม)")
+        if ctx.shared_chat:
+            return private_chat(ctx, "กรุณาลงทะเบียนในแชตส่วนตัวกับบอทนะคะ (ข้อมูลส่วนบุคคลไม่ควรพิมพ์ในกลุ่ม)")
         user = ctx.user
         if user is not None and user.status == "active":
             who = f"{user.full_name} ({user.unit})" if user.full_name else "บัญชีนี้"
@@ -104,10 +109,11 @@ class RegistrationHandler:
                           "(เช่น สมชาย ใจดี)", [ask("ยกเลิก")])
 
     def _name(self, req: Request, ctx: Context) -> Reply:
-        name, problem = _clean_name(req.text), _name_problem(req.text)
+        problem = _name_problem(req.text)
         if problem:
             self.flow.go(ctx, req.user_id, "name", {})
             return Reply.text(f"ขออภัยค่ะ {problem} (เช่น สมชาย ใจดี) หรือพิมพ์ “ยกเลิก”", [ask("ยกเลิก")])
+        name = _clean_name(req.text)
         self.flow.go(ctx, req.user_id, "unit", {"name": name})
         return self._ask_unit(ctx, f"ขอบคุณค่ะ คุณ{name}\nขั้นที่ 2/2: สังกัดหน่วยงานใดคะ เลือกจากปุ่มด้านล่าง")
 

@@ -32,6 +32,26 @@ REASON_EMPTY = "ยังไม่ได้พิมพ์ตัวเลข (no
 REASON_NEGATIVE = "ตัวเลขติดลบใช้ไม่ได้ (negative numbers are not accepted)"
 REASON_SEPARATOR = "ใส่เครื่องหมายจุลภาค (,) ไม่ถูกตำแหน่ง เช่น 1,687,118 (misplaced thousands separator)"
 REASON_NOT_NUMBER = "อ่านเป็นตัวเลขไม่ได้ กรุณาพิมพ์เฉพาะตัวเลข เช่น 1,687,118.5 (not a number)"
+#: What a stored result can hold (``kpi_results.result`` is NUMERIC(20, 4)): below 10^15, four decimal places.
+MAX_RESULT = Decimal(10) ** 15
+RESULT_PLACES = 4
+REASON_TOO_BIG = "ตัวเลขใหญ่เกินไป (ไม่เกิน 999,999,999,999,999) (too large)"
+REASON_TOO_PRECISE = f"ทศนิยมเกิน {RESULT_PLACES} ตำแหน่ง (more than {RESULT_PLACES} decimal places)"
+
+
+def result_problem(value: Decimal) -> str | None:
+    """Why a value cannot be stored as a KPI result (None when it can): not a finite number (a crafted button's
+    "1e309" or "NaN"), negative, too large for the column, or more precise than it keeps (a stored value rounded
+    silently would never equal what the confirmation showed)."""
+    if not value.is_finite():
+        return REASON_NOT_NUMBER
+    if value < 0:
+        return REASON_NEGATIVE
+    if value >= MAX_RESULT:
+        return REASON_TOO_BIG
+    if value != value.quantize(Decimal(1).scaleb(-RESULT_PLACES), rounding=ROUND_HALF_UP):
+        return REASON_TOO_PRECISE
+    return None
 
 
 @dataclass(frozen=True)
@@ -70,10 +90,14 @@ def read_number(text: str | None) -> NumberReading:
     if _NUMBER.match(core):
         if negative:
             return NumberReading(None, REASON_NEGATIVE)
+        if len(core) > 40:  # far beyond MAX_RESULT, and not worth converting
+            return NumberReading(None, REASON_TOO_BIG)
         try:
-            return NumberReading(Decimal(core.lstrip("+").replace(",", "")))
+            value = Decimal(core.lstrip("+").replace(",", ""))
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
             return NumberReading(None, REASON_NOT_NUMBER)
+        problem = result_problem(value)
+        return NumberReading(None, problem) if problem else NumberReading(value)
     if _LOOSE_NUMBER.match(core):
         return NumberReading(None, REASON_SEPARATOR)
     return NumberReading(None, REASON_NOT_NUMBER)
