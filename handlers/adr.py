@@ -18,7 +18,7 @@ from core.dispatch import Context
 from core.messages import Choice, Reply, Request, Text
 from db import adr_store
 from db.activity_store import bangkok_today, thai_date
-from handlers.common import ask, command, folded_words, is_command, tap
+from handlers.common import ask, command, folded_words, is_command, private_chat, tap
 from handlers.flow import Flow, is_cancel, looks_like_question
 from handlers.help import HELP_WORDS
 from thai import normalize
@@ -114,6 +114,8 @@ class AdrHandler:
         if is_cancel(req):
             self.flow.end(ctx, req.user_id)
             return Reply.text("ยกเลิกการตรวจร่างแล้วค่ะ ร่างที่ส่งมาไม่ได้เก็บไว้", [ask("ตรวจคำตอบ ADR")])
+        if req.chat_type != "user" and is_command(req.text, *SAVE_WORDS):
+            return self.save(req, ctx)  # drafts are kept only in a one-on-one chat: say so
         if not step:
             if self.flow.expired(ctx):
                 return Reply.text(self.flow.expired_note() + " พิมพ์ “ตรวจคำตอบ ADR” เพื่อเริ่มใหม่ค่ะ",
@@ -242,7 +244,7 @@ class AdrHandler:
     # ----- kept drafts -----------------------------------------------------------------------
     def save(self, req: Request, ctx: Context) -> Reply:
         if req.chat_type != "user":
-            return Reply.text("บันทึกร่างได้เฉพาะในแชตส่วนตัวกับบอทนะคะ")
+            return private_chat(ctx, "บันทึกร่างได้เฉพาะในแชตส่วนตัวกับบอทนะคะ")
         data = self.flow.data(ctx)
         text = join_parts(data.get("parts") or [])
         kept = adr_store.save(ctx.session, req.user_id, data.get("praden", ""), text, count_chars(text), ctx.now)
@@ -255,7 +257,7 @@ class AdrHandler:
 
     def mine(self, req: Request, ctx: Context) -> Reply:
         if req.chat_type != "user":
-            return Reply.text("ร่างของแต่ละคน กรุณาดูในแชตส่วนตัวกับบอทนะคะ")
+            return private_chat(ctx, "ร่างของแต่ละคน กรุณาดูในแชตส่วนตัวกับบอทนะคะ")
         drafts = adr_store.drafts_of(ctx.session, req.user_id)
         if not drafts:
             return Reply.text("ยังไม่มีร่างที่บันทึกไว้ค่ะ ตรวจร่างด้วย “ตรวจคำตอบ ADR” แล้วแตะ “บันทึกร่าง”",
@@ -272,7 +274,7 @@ class AdrHandler:
 
     def numbered(self, req: Request, ctx: Context, verb: str, number: int) -> Reply:
         if req.chat_type != "user":
-            return Reply.text("ร่างของแต่ละคน กรุณาดูในแชตส่วนตัวกับบอทนะคะ")
+            return private_chat(ctx, "ร่างของแต่ละคน กรุณาดูในแชตส่วนตัวกับบอทนะคะ")
         draft = adr_store.numbered(ctx.session, req.user_id, number)
         if draft is None:
             return Reply.text(f"ไม่พบร่างที่ {number} ค่ะ พิมพ์ “ร่างของฉัน” เพื่อดูรายการ", [ask("ร่างของฉัน")])
