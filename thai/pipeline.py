@@ -9,6 +9,9 @@ from thai.numbers import number_words_to_digits
 from thai.spelling import correct_domain
 from thai.tokenize import tokenize
 
+#: Rounds of the steps at most; a text that changed is read again, almost always settling in two.
+MAX_ROUNDS = 4
+
 
 @text_cache()
 def prepare(text: str) -> str:
@@ -24,17 +27,24 @@ def prepare(text: str) -> str:
        number word glued to a reference word ("หมวดสาม") and the reference regexes get digits.
     4. ``correct_domain`` last, on text that is otherwise final. If it repaired something, the
        number step runs once more: "หมวทห้า" only has a reference word once "หมวท" is "หมวด".
+    5. A text that changed goes through the steps again until it settles (``MAX_ROUNDS``).
 
     Never raises on any ``str``; the result is stable under a second ``prepare``.
     """
     text = normalize(text)
-    fixed = fix_layout(text)
-    if fixed is not None:
-        text = fixed
-    text = number_words_to_digits(text)
-    corrected = correct_domain(text)
-    if corrected != text:
-        text = number_words_to_digits(corrected)
+    for _ in range(MAX_ROUNDS):
+        before = text
+        fixed = fix_layout(text)
+        if fixed is not None:
+            text = fixed
+        text = number_words_to_digits(text)
+        corrected = correct_domain(text)
+        if corrected != text:
+            text = number_words_to_digits(corrected)
+        if text == before:
+            break
+        # A repaired word can make a neighbour readable in another way ("ยทๆฟตัวชีวัด": "ยทๆฟ" is PMQA only once
+        # "ตัวชีวัด" is "ตัวชี้วัด"), so the steps run again until nothing changes: prepare is stable.
     return text
 
 

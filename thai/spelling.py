@@ -179,12 +179,16 @@ def _table() -> tuple[dict[str, tuple[str, float]], dict[str, tuple[int, ...]]]:
 
 
 def _overlaps_other_word(text: str, start: int, end: int, target: str) -> bool:
-    """A correctly spelt domain word crosses the match: leave that word alone."""
+    """A correctly spelt domain word crosses the match, or ends it after a correct word ("การ" + "องค์การ" is
+    two right words, not "การนำองค์การ" misspelt): leave those words alone."""
     table, index = _table()
+    dictionary = thai_dictionary()
     for k in range(start + 1, end):
         for n in index.get(text[k : k + 2], ()):
             form = text[k : k + n]
             if form in DOMAIN_WORDS and (k + n > end or form not in target):
+                return True
+            if form in DOMAIN_WORDS and k + n == end and (text[start:k] in DOMAIN_WORDS or text[start:k] in dictionary):
                 return True
     return False
 
