@@ -25,12 +25,13 @@ _BARE_NUMBER = re.compile(r"^\D*?(?<![\d.])([1-9])(?![\d.])\D*$")
 _HMUAD = re.compile(r"หมวด(?:ที่)?\s*([1-9])(?!\d)")
 _HMUAD_OF = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*([1-7])")
 _PRADEN_REF = re.compile(r"^ประเด็น ([1-7])\.([1-6])$")
+_STEP_WORDS = re.compile(r"(ถัดไป|ต่อไป|ก่อนหน้า)")
 _KPI_ID = re.compile(r"^kpi-(\d{1,2})$")
 _CLINIC = re.compile(r"^คลินิก หมวด ([1-7])$")
 
 
 #: "the first / the last one": about the items of the topic, never a topic of their own.
-ORDINALS = frozenset({"แรก", "สุดท้าย", "ที่สอง", "ที่สาม", "ที่หนึ่ง", "สอง", "สาม"})
+ORDINALS = frozenset({"แรก", "สุดท้าย", "ที่สอง", "ที่สาม", "ที่หนึ่ง", "สอง", "สาม", "ถัดไป", "ต่อไป", "ก่อนหน้า"})
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,15 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
         return None
     if has_own_reference and not deixis:
         return None
+    step = _STEP_WORDS.search(low.replace(" ", ""))
+    if step and topic.praden and not rest:
+        # "ประเด็นถัดไปล่ะ" / "ข้อก่อนหน้า": the next or previous ประเด็น of the same หมวด.
+        hmuad, number = (int(x) for x in topic.praden.split("."))
+        number += 1 if step.group(1) in ("ถัดไป", "ต่อไป") else -1
+        last = 6 if hmuad == 7 else 4
+        if 1 <= number <= last:
+            return f"ประเด็น {hmuad}.{number}", True
+        return f"หมวด {hmuad}", True
     item = _ITEM.search(low) or (_BARE_NUMBER.match(low) if not rest else None)
     if item and topic.hmuad and not rest and not _HMUAD.search(low):
         n = int(item.group(1))

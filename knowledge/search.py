@@ -77,6 +77,8 @@ _FACTOR = re.compile(r"ปัจจัย(?:.*?(?:ข้อ(?:ที่)?|ปร
 _STEP = re.compile(r"ขั้น(?:ตอน)?(?:ที่)?\s*([1-6])(?!\d)")
 #: Polite endings at the end of a question: taken off before tokenising ("เว็บไหนคะ" splits badly with them).
 _ENDINGS = re.compile(r"(?:\s*(?:นะ|น้า|จ้ะ|จ้า|ค่ะ|คะ|ค่า|ครับ|คับ|ครับผม|ฮะ|ฮับ|งับ|จ๊ะ|อ่ะ|อะ|ป่ะ|ปะ))+[\s?!.]*$")
+#: Words that ask for a contact, not about whom.
+_CONTACT_WORDS = frozenset("เบอร์ โทร โทรศัพท์ มือถือ อีเมล อีเมล์ email e-mail ติดต่อ ขอ หน่อย ของ".split())
 #: Words of a reference itself: not what a narrow question asks beyond it.
 REF_WORDS = frozenset({"หมวด", "ประเด็น", "ที่", "ตัวชี้วัด", "คลินิก", "ข้อ", "ระดับ", "pmqa", "คณะทำงาน"})
 #: A passage answers when it holds this share of the question's information…
@@ -432,6 +434,8 @@ class KnowledgeBase:
         if not constraints:
             return found
         missing = unmet(constraints, self._answer_text(found))
+        if not missing and constraints.asked in ("phone", "email") and not self._near_value(found, tokens):
+            missing = "เบอร์โทรศัพท์หรืออีเมลของ" + (" ".join(_subject(tokens))[:40] or "ผู้ที่ถาม")
         if not missing:
             return found
         if not constraints.unknown_names and not constraints.issue:
@@ -442,6 +446,19 @@ class KnowledgeBase:
                         and not unmet(constraints, text)):
                     return self._passage_resolution(hit, replace(found, exact=False))
         return replace(found, unstated=missing)
+
+    def _near_value(self, found: Resolution, tokens: list[str]) -> bool:
+        """A phone number or e-mail in the answer belongs to what was asked about only if one of the question's
+        words stands near it ("เบอร์โทรวิทยากร" is not answered by the group's own number)."""
+        text = self._answer_text(found).casefold()
+        subject = _subject(tokens)
+        if not subject:
+            return True
+        for m in re.finditer(r"\d[\d\s-]{6,}\d|\S+@\S+", text):
+            window = text[max(0, m.start() - 120): m.end() + 60]
+            if any(t in window for t in subject):
+                return True
+        return False
 
     def _correction(self, prepared: str) -> Resolution | None:
         """A question about something that does not exist ("หมวด 8") gets the correction, not "not sure"."""
@@ -481,6 +498,11 @@ class KnowledgeBase:
             if hit.entry is entry:
                 return None
         return None
+
+
+def _subject(tokens: list[str]) -> list[str]:
+    """The words of a contact question that say whose contact it is."""
+    return [t for t in tokens if len(t) > 1 and t not in _CONTACT_WORDS and not any(w in t for w in ("เบอร์", "โทร"))]
 
 
 def _one_edit(a: str, b: str) -> bool:
