@@ -41,6 +41,10 @@ class Context:
     #: People who asked to be forgotten (PDPA): the engine erases their stored LINE events, which may live in
     #: a database file of their own, as it records the answer.
     forgotten: list[str] = field(default_factory=list)
+    #: The batch's remembered topics (``db/topics.py``): read with one query, and the ones to write with one
+    #: statement after the batch; None outside a batch (each answer reads and writes its own).
+    topics: dict | None = None
+    topic_writes: dict | None = None
     #: A group or room: everyone there reads the answer, so the handlers see a stranger (``Dispatcher.dispatch``).
     shared_chat: bool = False
 
@@ -96,7 +100,7 @@ class Dispatcher:
         if reply.topic:
             from db.topics import remember
 
-            remember(ctx.session, req, reply.topic, ctx.now)
+            remember(ctx.session, req, reply.topic, ctx.now, ctx.topic_writes, ctx.topics)
         return reply
 
     def route(self, req: Request, ctx: Context) -> Handler:

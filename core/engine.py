@@ -41,6 +41,7 @@ from db.session import (
     transaction,
     truncate_wal_if_over,
 )
+from db.topics import read_topics, write_topics
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,9 @@ class Batch:
     #: Held here because the session's identity map holds objects weakly.
     conversations: list[Conversation] = field(default_factory=list)
     recent: dict[str, list[tuple[int, datetime]]] = field(default_factory=dict)
+    #: The senders' remembered topics, and those the batch's answers leave (written after the batch).
+    topics: dict = field(default_factory=dict)
+    topic_writes: dict = field(default_factory=dict)
 
     def user(self, session: Session, user_id: str) -> User | None:
         user = self.users.get(user_id)
@@ -221,6 +225,8 @@ class Engine:
             session.flush()
             conv = None
         ctx.conversation = conv
+        if batch is not None:
+            ctx.topics, ctx.topic_writes = batch.topics, batch.topic_writes
         reply = self.dispatcher.dispatch(req, ctx)
         return reply, ctx
 
@@ -356,6 +362,7 @@ class Engine:
                             answered.append((row, req, *outcome[:2]))
                             forgotten.extend(outcome[2])
                     outgoing = self._write_outcomes(session, answered, now, forgotten)
+                    write_topics(session, batch.topic_writes, set(forgotten))
         except (OperationalError, _RedoWithSavepoints):
             self._unrecord(flushed)
             raise  # the database is away (the worker loop waits and tries again), or a handler failed
@@ -462,6 +469,7 @@ class Engine:
             batch.users.update(
                 (u.line_user_id, u) for u in session.scalars(self.sql.users, {"ids": new}))
         batch.conversations = list(session.scalars(self.sql.conversations, {"ids": senders}))
+        batch.topics = read_topics(session, senders)
         limit = self.settings.rate_limit_per_minute
         if limit > 0:
             # Counted first over the whole batch's minute (a superset of each event's own): only someone who

@@ -1,31 +1,67 @@
-"""The last topic per person and chat, for follow-up questions (``knowledge/followup.py`` reads them)."""
+"""The last topic per person and chat, for follow-up questions (``knowledge/followup.py`` reads them).
+
+In the answering worker a batch's topics are read with one query and written with one statement
+(``Engine``: ``Batch.topics``), like the rest of a batch; ``Context.topics`` is that batch's view. Outside a
+batch (the chat page, the terminal) each answer reads and writes its own row.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.messages import Request
 from db.models import TopicMemory
 
+#: (person, chat) → (topic, when)
+Topics = dict[tuple[str, str], tuple[str, datetime]]
 
-def recall(session: Session, req: Request, now: datetime, minutes: int) -> str:
+_OF_PEOPLE = select(TopicMemory.line_user_id, TopicMemory.chat_id, TopicMemory.topic, TopicMemory.at)
+
+
+def read_topics(session: Session, people: list[str]) -> Topics:
+    """The remembered topics of these people, in every chat, with one query."""
+    rows = session.execute(_OF_PEOPLE.where(TopicMemory.line_user_id.in_(people)))
+    return {(u, c): (t, at) for u, c, t, at in rows}
+
+
+def recall(session: Session, req: Request, now: datetime, minutes: int, topics: Topics | None = None) -> str:
     """The topic this person's last answer in this chat was about, if it is recent enough ("" otherwise)."""
-    row = session.get(TopicMemory, (req.user_id, req.chat_id))
-    if row is None or row.at < now - timedelta(minutes=minutes):
-        return ""
-    return row.topic
-
-
-def remember(session: Session, req: Request, topic: str, now: datetime) -> None:
-    """Keep ``topic`` as this person's topic in this chat (one row each, updated in place)."""
-    row = session.get(TopicMemory, (req.user_id, req.chat_id))
-    if row is None:
-        session.add(TopicMemory(line_user_id=req.user_id, chat_id=req.chat_id, topic=topic[:64], at=now))
+    if topics is not None:
+        found = topics.get((req.user_id, req.chat_id))
     else:
-        row.topic, row.at = topic[:64], now
+        row = session.get(TopicMemory, (req.user_id, req.chat_id))
+        found = (row.topic, row.at) if row is not None else None
+    if found is None or found[1] < now - timedelta(minutes=minutes):
+        return ""
+    return found[0]
+
+
+def write_topics(session: Session, topics: Topics, skip: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Keep these topics (one row per person and chat, replaced), in one statement; ``skip``: people erased
+    meanwhile (PDPA), whose topics must not come back."""
+    rows = [{"line_user_id": u, "chat_id": c, "topic": t[:64], "at": at}
+            for (u, c), (t, at) in topics.items() if u not in skip]
+    if not rows:
+        return
+    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(TopicMemory)
+    session.execute(stmt.on_conflict_do_update(index_elements=["line_user_id", "chat_id"],
+                                               set_={"topic": stmt.excluded.topic, "at": stmt.excluded.at}), rows)
+
+
+def remember(session: Session, req: Request, topic: str, now: datetime, pending: Topics | None = None,
+             seen: Topics | None = None) -> None:
+    """Keep ``topic`` as this person's topic in this chat: at once, or (in a batch) with the batch's others."""
+    key = (req.user_id, req.chat_id)
+    if pending is not None and seen is not None:
+        seen[key] = pending[key] = (topic, now)
+        return
+    write_topics(session, {key: (topic, now)})
 
 
 def purge_topics(session: Session, before: datetime) -> int:

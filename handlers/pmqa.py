@@ -110,7 +110,7 @@ class KnowledgeHandler:
         """The person's last topic in this chat, for a follow-up ("แล้วระดับ advance ล่ะ")."""
         from db.topics import recall
 
-        key = recall(ctx.session, req, ctx.now, kb.followups.memory_minutes)
+        key = recall(ctx.session, req, ctx.now, kb.followups.memory_minutes, ctx.topics)
         if key.startswith("passage:"):
             index = int(key.split(":", 1)[1]) if key.split(":", 1)[1].isdigit() else -1
             if 0 <= index < len(kb.passages.passages):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from knowledge.loader import load_yaml
@@ -36,6 +37,10 @@ class Intent:
     contact: bool = False
 
 
+_ENDINGS = frozenset(PARTICLES)
+_LONGEST_PIECE = 25
+
+
 @dataclass(frozen=True)
 class SmallTalk:
     intents: tuple[Intent, ...]
@@ -43,34 +48,48 @@ class SmallTalk:
 
     def match(self, text: str) -> Intent | None:
         """The intent the whole message expresses, or None when it asks or says anything more."""
+        return self._match(text[:200])
+
+    @cached_property
+    def _match(self):  # type: ignore[no-untyped-def]
+        return lru_cache(maxsize=4096)(self._match_uncached)
+
+    @cached_property
+    def _by_phrase(self) -> dict[str, Intent]:
+        return {p: i for i in self.intents for p in i.phrases}
+
+    def _match_uncached(self, text: str) -> Intent | None:
         key = core_of(text)
         if len(key) > 40:
             return None
         if not key:
             # Nothing but endings ("ค่ะ", "ครับ") or emoji: an acknowledgement, if anything was typed.
             return self.by_id("acknowledge") if text.strip() else None
-        for intent in self.intents:
-            if key in intent.phrases:
-                return intent
-        return self._sequence(key)
+        found = self._by_phrase.get(key)
+        return found if found is not None else self._sequence(key)
 
     def _sequence(self, key: str) -> Intent | None:
-        """Several phrases in one message ("โอเคค่ะ ขอบคุณค่ะ"): the last one says what to answer."""
-        by_phrase = {p: i for i in self.intents for p in i.phrases}
-        # best[k]: the intent of the last phrase of a split of key[:k] into known phrases (with endings).
-        best: list[Intent | None] = [None] * (len(key) + 1)
-        reachable = [True] + [False] * len(key)
+        """Several phrases in one message ("โอเคค่ะ ขอบคุณค่ะ"): the last one says what to answer.
+
+        The message (without spaces and its last ending) is split into known phrases and polite endings;
+        dictionary look-ups only, so a question that is no small talk costs a few microseconds."""
+        by_phrase = self._by_phrase
+        # last[k]: the intent of the last phrase of a split of key[:k] (None: key[:k] cannot be split).
+        last: list[Intent | None] = [None] * (len(key) + 1)
+        ok = [True] + [False] * len(key)
         for end in range(1, len(key) + 1):
-            for start in range(max(0, end - 25), end):
-                if not reachable[start]:
+            for start in range(max(0, end - _LONGEST_PIECE), end):
+                if not ok[start]:
                     continue
-                piece = core_of(key[start:end])
-                intent = by_phrase.get(piece) if piece else best[start]
-                if intent is not None or (not piece and start > 0):
-                    reachable[end] = True
-                    best[end] = intent or best[start]
+                piece = key[start:end]
+                intent = by_phrase.get(piece)
+                if intent is not None:
+                    ok[end], last[end] = True, intent
                     break
-        return best[len(key)] if reachable[len(key)] else None
+                if piece in _ENDINGS and start > 0 and last[start] is not None:
+                    ok[end], last[end] = True, last[start]
+                    break
+        return last[len(key)] if ok[len(key)] else None
 
     def by_id(self, intent_id: str) -> Intent | None:
         return next((i for i in self.intents if i.id == intent_id), None)
