@@ -34,7 +34,7 @@ def build_engine(settings: Settings) -> Engine:
     from adr.rules import load_rules, rules_path
     from knowledge.smalltalk import load_smalltalk
 
-    kb = load_knowledge_base(settings.knowledge_dir)
+    kb = load_knowledge_base(settings.knowledge_dir, PROJECT_ROOT / "instance" / "cache")
     load_rules(rules_path(settings.knowledge_dir))  # the ADR checker's rules: a broken file stops the start
     services = Services(kb=kb, smalltalk=load_smalltalk(settings.knowledge_dir / "conversation" / "smalltalk.yaml"))
     engine = Engine(settings, build_dispatcher(), services)

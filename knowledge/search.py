@@ -24,6 +24,7 @@ from knowledge.followup import FollowUpWords, Topic, follow_up, load_followup_wo
 from knowledge.passages import Passage, PassageHit, PassageIndex, load_sources
 from knowledge.schema import LEVEL_NAMES, Entry
 from thai import analyze, prepare
+from thai.pipeline import fingerprint, preload, recording
 
 #: Words that carry no topic: question words, politeness, fillers.
 STOPWORDS = frozenset(
@@ -515,13 +516,51 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-def load_knowledge_base(knowledge_dir: Path) -> KnowledgeBase:
+def load_knowledge_base(knowledge_dir: Path, cache_dir: Path | None = None) -> KnowledgeBase:
     """The knowledge base the bot answers from: the entries, every passage of ``sources/*.txt``, and the
-    follow-up words."""
+    follow-up words.
+
+    Tokenising its ~6,000 texts is most of a start-up's second; ``cache_dir`` keeps their tokens from one start
+    to the next (``tokens-<fingerprint>.json``: a change to ``thai/`` or PyThaiNLP makes a new file)."""
     from knowledge.loader import load_entries
 
-    return KnowledgeBase(load_entries(knowledge_dir), load_sources(knowledge_dir / "sources"),
-                         load_followup_words(knowledge_dir / "conversation" / "followups.yaml"))
+    cache = _token_cache(cache_dir)
+    with recording() as seen:
+        kb = KnowledgeBase(load_entries(knowledge_dir), load_sources(knowledge_dir / "sources"),
+                           load_followup_words(knowledge_dir / "conversation" / "followups.yaml"))
+    if cache is not None and seen:
+        _save_tokens(cache, seen)
+    return kb
+
+
+def _token_cache(cache_dir: Path | None) -> Path | None:
+    if cache_dir is None:
+        return None
+    import json
+
+    path = cache_dir / f"tokens-{fingerprint()}.json"
+    try:
+        preload({text: tuple(tokens) for text, tokens in json.loads(path.read_text(encoding="utf-8")).items()})
+    except (OSError, ValueError, AttributeError):
+        pass  # none yet, or unreadable: the tokens are made again and saved
+    return path
+
+
+def _save_tokens(path: Path, seen: dict[str, tuple[str, ...]]) -> None:
+    import json
+    import os
+
+    try:
+        known: dict[str, list[str]] = {}
+        if path.exists():
+            known = json.loads(path.read_text(encoding="utf-8"))
+        known.update({text: list(tokens) for text, tokens in seen.items()})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(path)
+    except (OSError, ValueError):
+        pass  # a read-only disk: the next start tokenises again
 
 
 def level_text(entry: Entry, level: str) -> str:

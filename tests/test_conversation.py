@@ -249,3 +249,20 @@ def test_thanks_or_a_new_command_in_the_middle_of_a_flow_are_answered_as_such(sq
     assert "ยินดี" in thanks and "อ่านวันที่" not in thanks
     assert "หมายเหตุ" in sqlite_bot.say("เมื่อวาน", MEMBER)  # the flow waited at its date step
     assert "ตรวจร่างคำตอบ" in sqlite_bot.say("ตรวจคำตอบ ADR", MEMBER)
+
+
+def test_saved_tokens_make_the_same_knowledge_base_and_a_broken_file_is_ignored(tmp_path):
+    """The start-up token cache is only a shortcut: with it, without it, or with a broken file, the answers
+    are the same."""
+    from thai import pipeline
+
+    fresh = load_knowledge_base(KNOWLEDGE, tmp_path)
+    saved = list(tmp_path.glob("tokens-*.json"))
+    assert len(saved) == 1 and pipeline.fingerprint() in saved[0].name
+    again = load_knowledge_base(KNOWLEDGE, tmp_path)
+    saved[0].write_text("{not json", encoding="utf-8")
+    broken = load_knowledge_base(KNOWLEDGE, tmp_path)
+    for question in ("หมวด 6 แบ่งกิจกรรมปรับปรุงประสิทธิภาพเป็นกี่ประเภท", "ADR คืออะไร", "คลินิกหมวด 2 ห้องไหน"):
+        answers = {(f.entry.id if f.entry else "", f.passage.id if f.passage else -1)
+                   for f in (kb.find(question, 0.45) for kb in (fresh, again, broken))}
+        assert len(answers) == 1, question

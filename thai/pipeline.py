@@ -48,9 +48,51 @@ def prepare(text: str) -> str:
     return text
 
 
+#: Tokens of texts known in advance (the knowledge base's own texts, read back from disk at start-up).
+_KNOWN: dict[str, tuple[str, ...]] = {}
+#: While a knowledge base is built: every text analysed, to be saved for the next start.
+_RECORDING: list[dict[str, tuple[str, ...]]] = []
+
+
 def analyze(text: str) -> list[str]:
     """Tokens of the prepared message: what the retriever indexes and searches with."""
-    return tokenize(prepare(text))
+    known = _KNOWN.get(text)
+    if known is not None:
+        return list(known)
+    tokens = tokenize(prepare(text))
+    if _RECORDING:
+        _RECORDING[-1][text] = tuple(tokens)
+    return tokens
 
 
-__all__ = ["analyze", "prepare"]
+def fingerprint() -> str:
+    """What the tokens of a text depend on: this package's code and PyThaiNLP's version. Saved tokens made
+    under another fingerprint are not used."""
+    import hashlib
+    from pathlib import Path
+
+    import pythainlp
+
+    digest = hashlib.sha256(getattr(pythainlp, "__version__", "").encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def preload(tokens: dict[str, tuple[str, ...]]) -> None:
+    """Use these tokens for these texts (saved by an earlier start with the same ``fingerprint``)."""
+    _KNOWN.update(tokens)
+
+
+class recording:  # noqa: N801 - used as a context manager, like contextlib's helpers
+    """Collect the tokens of every text analysed inside ``with recording() as seen:``."""
+
+    def __enter__(self) -> dict[str, tuple[str, ...]]:
+        _RECORDING.append({})
+        return _RECORDING[-1]
+
+    def __exit__(self, *exc: object) -> None:
+        _RECORDING.pop()
+
+
+__all__ = ["analyze", "fingerprint", "preload", "prepare", "recording"]
