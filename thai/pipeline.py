@@ -57,9 +57,7 @@ _RECORDING: list[dict[str, tuple[str, ...]]] = []
 def analyze(text: str) -> list[str]:
     """Tokens of the prepared message: what the retriever indexes and searches with."""
     known = _KNOWN.get(text)
-    if known is not None:
-        return list(known)
-    tokens = tokenize(prepare(text))
+    tokens = list(known) if known is not None else tokenize(prepare(text))
     if _RECORDING:
         _RECORDING[-1][text] = tuple(tokens)
     return tokens
