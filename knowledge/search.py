@@ -528,9 +528,13 @@ def load_knowledge_base(knowledge_dir: Path, cache_dir: Path | None = None) -> K
     with recording() as seen:
         kb = KnowledgeBase(load_entries(knowledge_dir), load_sources(knowledge_dir / "sources"),
                            load_followup_words(knowledge_dir / "conversation" / "followups.yaml"))
-    if cache is not None and seen:
+    if cache is not None and not seen.keys() <= _SAVED.get(cache, set()):
         _save_tokens(cache, seen)
     return kb
+
+
+#: Per cache file, the texts this process read from it or wrote to it (a file is read once per process).
+_SAVED: dict[Path, set[str]] = {}
 
 
 def _token_cache(cache_dir: Path | None) -> Path | None:
@@ -539,10 +543,15 @@ def _token_cache(cache_dir: Path | None) -> Path | None:
     import json
 
     path = cache_dir / f"tokens-{fingerprint()}.json"
+    if path in _SAVED:
+        return path
+    _SAVED[path] = set()
     try:
-        preload({text: tuple(tokens) for text, tokens in json.loads(path.read_text(encoding="utf-8")).items()})
-    except (OSError, ValueError, AttributeError):
-        pass  # none yet, or unreadable: the tokens are made again and saved
+        known = {text: tuple(tokens) for text, tokens in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return path  # none yet, or unreadable: the tokens are made again and saved
+    preload(known)
+    _SAVED[path] = set(known)
     return path
 
 
@@ -559,6 +568,7 @@ def _save_tokens(path: Path, seen: dict[str, tuple[str, ...]]) -> None:
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
         temporary.replace(path)
+        _SAVED[path] = set(known)
     except (OSError, ValueError):
         pass  # a read-only disk: the next start tokenises again
 
