@@ -561,8 +561,10 @@ def _save_tokens(path: Path, seen: dict[str, tuple[str, ...]]) -> None:
 
     try:
         known: dict[str, list[str]] = {}
-        if path.exists():
-            known = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            known = dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            known = {}  # none yet, or broken: replaced whole
         known.update({text: list(tokens) for text, tokens in seen.items()})
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
