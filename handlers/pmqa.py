@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from core.dispatch import Context
@@ -76,6 +77,27 @@ def answer_passage(found: Resolution, kb: KnowledgeBase) -> Reply:
     choices += [entry_choice(h.entry) for h in found.candidates[:3] if h.entry is not found.entry]
     return Reply(messages=(Text(text[:4800]),), choices=tuple(choices[:4]), handler="pmqa-passage",
                  topic=f"passage:{passage.id}")
+
+
+_ITEM_LINE = re.compile(r"^\s*(?:[•\-]\s*)?(?:กิจกรรมที่|ข้อ|แนวทางที่|ขั้นที่)?\s*(\d{1,2})\s*[).:]\s*\S")
+
+
+def item_of(entry: Entry, item: int) -> str:
+    """Item ``item`` of a numbered list in the entry's answer ("1) การตั้งกองใหม่ …"; -1: the last), or ""."""
+    lines = [line.strip() for line in entry.answer.splitlines()]
+    numbered = [(int(m.group(1)), line) for line in lines if (m := _ITEM_LINE.match(line))]
+    if len(numbered) < 2:
+        return ""
+    if item == -1:
+        return numbered[-1][1]
+    return next((line for n, line in numbered if n == item), "")
+
+
+def answer_item(entry: Entry, line: str, kb: KnowledgeBase) -> Reply:
+    """One item of a list the person was just shown ("แนวทางแรกคืออะไร"), the whole entry a tap away."""
+    text = f"{entry.title}\n\n{line}\n\n📄 ที่มา: {entry.source}"
+    return Reply(messages=(Text(text),), choices=(tap("ดูทั้งหมด", f"kb:{entry.id}", entry.title),),
+                 handler="pmqa", topic=entry.id)
 
 
 def answer_unstated(found: Resolution, kb: KnowledgeBase) -> Reply:
@@ -155,6 +177,8 @@ class KnowledgeHandler:
         if found.unstated:
             self._keep_unanswered(req, ctx, found)
             return answer_unstated(found, kb)
+        if found.item and found.entry is not None and (one := item_of(found.entry, found.item)):
+            return answer_item(found.entry, one, kb)
         if found.passage is not None:
             return answer_passage(found, kb)
         if found.entry is not None and found.entry.id.startswith("kpi-") and found.entry.id != "kpi-overview":

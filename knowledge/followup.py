@@ -102,6 +102,23 @@ class FollowUp:
     #: True when the message cannot stand alone ("ห้องไหน", "ข้อ 2 ล่ะ"); False when it might ("แล้ว ADR ล่ะ"),
     #: so the caller tries it as it stands first.
     certain: bool
+    #: "แนวทางแรก", "กิจกรรมที่ 3 ล่ะ": the item of the topic's list that is asked for (0: the whole topic).
+    item: int = 0
+
+
+#: Topics whose answer may be a list of items (activities, options): "the first one" is one of its items.
+ITEM_TOPICS = frozenset({"activity", "entry", "passage", "meeting"})
+_ORDINAL_WORDS = {"แรก": 1, "หนึ่ง": 1, "สุดท้าย": -1}
+_ORDINAL = re.compile(r"(?:ข้อ|อัน|กิจกรรม|แนวทาง|ทางเลือก|ขั้น|ขั้นตอน|ประการ|รายการ)(?:ที่)?\s*([1-9])(?![\d.])"
+                      r"|ที่\s*([1-9])(?![\d.])")
+
+
+def ordinal_of(low: str) -> int:
+    """Which item a message asks for: "ข้อ 2" → 2, "แนวทางแรก" → 1, "อันสุดท้าย" → -1 (0: none)."""
+    if m := _ORDINAL.search(low):
+        return int(m.group(1) or m.group(2))
+    squeezed = low.replace(" ", "")
+    return next((n for word, n in _ORDINAL_WORDS.items() if word in squeezed), 0)
 
 
 def follow_up(prepared: str, tokens: list[str], topic: Topic | None, words: FollowUpWords,
@@ -111,6 +128,14 @@ def follow_up(prepared: str, tokens: list[str], topic: Topic | None, words: Foll
     ``tokens`` are the question's content tokens (stop words removed); ``has_own_reference`` says
     whether the question names a หมวด, ประเด็น, indicator... of its own.
     """
+    if topic is not None and topic.kind in ITEM_TOPICS:
+        low = prepared.casefold()
+        item = ordinal_of(low)
+        toks = [t.casefold() for t in tokens]
+        rest = [t for t in toks if t not in words.markers and t not in words.attributes and not t.isdigit()
+                and t not in ORDINALS and t not in topic.words and t not in {"ที่", "ข้อ", "อัน", "กิจกรรม"}]
+        if item and not rest and (any(t in words.markers for t in toks) or len(toks) <= 4):
+            return FollowUp(topic.anchor, True, item)
     found = _rewrite(prepared, tokens, topic, words, has_own_reference)
     if found is None:
         return None
@@ -129,7 +154,9 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
     rest = [t for t in toks if t not in words.markers and t not in words.attributes and not t.isdigit()
             and t not in {"หมวด", "ที่", "ข้อ", "อัน", "ตัว", "ระดับ", "ประเด็น"} and t not in ORDINALS]
     only_attributes = bool(toks) and not rest
-    if not (marked or deixis or only_attributes):
+    # Every word the topic's own text uses, in a short question: probably about it (tried if it finds nothing alone).
+    about_topic = bool(rest) and len(rest) <= 4 and all(t in topic.words for t in rest)
+    if not (marked or deixis or only_attributes or about_topic):
         return None
     level = next((LEVELS[t] for t in toks if t in LEVELS), "")
     if level and topic.praden and not has_own_reference:
@@ -170,11 +197,7 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
         squeezed = low.replace(" ", "")
         return squeezed.replace(deixis, f" {anchor} ").strip(), True
     if rest and not marked:
-        # Every word the topic's own text uses, in a short question: probably about it; tried if the question
-        # alone finds nothing.
-        if len(rest) <= 4 and all(t in topic.words for t in rest):
-            return f"{topic.anchor} {prepared}", False
-        return None
+        return (f"{topic.anchor} {prepared}", False) if about_topic else None
     return f"{topic.anchor} {prepared}", not rest
 
 

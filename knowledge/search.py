@@ -140,6 +140,8 @@ class Resolution:
     correction: str = ""
     #: The self-contained question a follow-up was read as ("ประเด็น 4.2 ระดับ advance").
     followed: str = ""
+    #: The item of the answer's list a follow-up asks for ("แนวทางแรก" → 1, "อันสุดท้าย" → -1; 0: all of it).
+    item: int = 0
 
     @property
     def answered(self) -> bool:
@@ -313,7 +315,7 @@ class KnowledgeBase:
             if fu is not None and fu.certain:
                 found = self._find(fu.question, threshold)
                 if found.entry is not None or found.passage is not None or found.unstated:
-                    return replace(found, followed=fu.question, prepared=prepared)
+                    return replace(found, followed=fu.question, prepared=prepared, item=fu.item)
             alone = self._find(prepared, threshold)
             if fu is not None and not fu.certain and not alone.exact and not alone.answered:
                 found = self._find(fu.question, threshold)

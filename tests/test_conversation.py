@@ -271,3 +271,14 @@ def test_saved_tokens_make_the_same_knowledge_base_and_a_broken_file_is_ignored(
         answers = {(f.entry.id if f.entry else "", f.passage.id if f.passage else -1)
                    for f in (kb.find(question, 0.45) for kb in (fresh, again, broken))}
         assert len(answers) == 1, question
+
+
+def test_an_item_of_the_list_just_shown_is_answered_alone(sqlite_bot: Bot):
+    _say(sqlite_bot, "ทางเลือกปรับโครงสร้างมีกี่แนวทาง")
+    first = _say(sqlite_bot, "แนวทางแรกคืออะไร")
+    assert "การตั้งกองใหม่" in first and "Rearrange" not in first
+    _say(sqlite_bot, "กิจกรรมพอเพียงสร้างสุขมีอะไรบ้างคะ")
+    third = _say(sqlite_bot, "กิจกรรมที่ 3 ล่ะ")
+    assert "เศรษฐกิจพอเพียง" in third and "ถุงผ้า" not in third
+    _say(sqlite_bot, "ประเด็น 5.3 คืออะไร")
+    assert "ประเด็น 5.4" in _say(sqlite_bot, "ประเด็นถัดไปล่ะ")
