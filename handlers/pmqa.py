@@ -93,6 +93,21 @@ def item_of(entry: Entry, item: int) -> str:
     return next((line for n, line in numbered if n == item), "")
 
 
+_LABELLED = re.compile(r"^\s*•\s*([A-Za-z][A-Za-z&\- ]{1,30}?)\s*[–:\-]\s*\S")
+
+
+def labelled_item(entry: Entry, text: str) -> str:
+    """"Strive คืออะไร" asked of a list of labelled items ("• Say – …", "• Stay – …", "• Strive – …"): that item
+    alone, when the question is short and names exactly one label."""
+    words = re.findall(r"[A-Za-z][A-Za-z&\-]+", text)
+    if len(text) > 40 or len(words) != 1:
+        return ""
+    lines = [line.strip() for line in entry.answer.splitlines()]
+    labelled = [(m.group(1).strip().casefold(), line) for line in lines if (m := _LABELLED.match(line))]
+    hits = [line for label, line in labelled if label == words[0].casefold()]
+    return hits[0] if len(labelled) >= 2 and len(hits) == 1 else ""
+
+
 def answer_item(entry: Entry, line: str, kb: KnowledgeBase) -> Reply:
     """One item of a list the person was just shown ("แนวทางแรกคืออะไร"), the whole entry a tap away."""
     text = f"{entry.title}\n\n{line}\n\n📄 ที่มา: {entry.source}"
@@ -178,6 +193,8 @@ class KnowledgeHandler:
             self._keep_unanswered(req, ctx, found)
             return answer_unstated(found, kb)
         if found.item and found.entry is not None and (one := item_of(found.entry, found.item)):
+            return answer_item(found.entry, one, kb)
+        if found.entry is not None and found.passage is None and (one := labelled_item(found.entry, req.text)):
             return answer_item(found.entry, one, kb)
         if found.passage is not None:
             return answer_passage(found, kb)
