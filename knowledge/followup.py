@@ -196,11 +196,13 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
                   "praden": f"ประเด็น {topic.praden}" if topic.praden else topic.anchor}.get(kind, topic.anchor)
         squeezed = low.replace(" ", "")
         return squeezed.replace(deixis, f" {anchor} ").strip(), True
+    anchor = f"หมวด {topic.hmuad}" if topic.kind == "hmuad" and topic.hmuad else topic.anchor
     if rest and not marked:
         # Tried against the topic only if it finds nothing alone: "ระดับการประเมินมีกี่ระดับ" uses the words of
         # many topics and stands alone (measured: making such questions certain follow-ups broke more than it fixed).
-        return (f"{topic.anchor} {prepared}", False) if about_topic else None
-    return f"{topic.anchor} {prepared}", not rest
+        return (f"{anchor} {prepared}", False) if about_topic else None
+    # Another facet of a หมวด ("เป้าหมายล่ะ" after its เจตนารมณ์) is asked of the หมวด, not of the facet shown.
+    return f"{anchor} {prepared}", not rest
 
 
 __all__ = ["FollowUp", "FollowUpWords", "Topic", "follow_up", "load_followup_words", "topic_of"]

@@ -287,6 +287,18 @@ class KnowledgeBase:
             return self.by_ref.get("คลินิก")  # the schedule, comparing sessions, a date's session: the table
         return None
 
+    def _same_kind_for(self, prepared: str, topic: Topic) -> Entry | None:
+        """"แล้วหมวด 3 ล่ะ" after the หมวด 5 working group's meeting: the same kind of entry for หมวด 3, found by
+        the knowledge files' id convention (``meeting-hmuad-5`` → ``meeting-hmuad-3``)."""
+        m = _HMUAD.search(prepared.casefold())
+        if m is None or not topic.hmuad or f"hmuad-{topic.hmuad}" not in topic.key:
+            return None
+        rest = [t for t in query_tokens(prepared) if t not in {"หมวด", m.group(1), "ที่"}
+                and t.casefold() not in self.followups.markers]
+        if rest:
+            return None
+        return self.by_id.get(topic.key.replace(f"hmuad-{topic.hmuad}", f"hmuad-{m.group(1)}"))
+
     def with_entries(self, entries: list[Entry]) -> KnowledgeBase:
         """The same knowledge base with other entries (kept answers added): the passages are not indexed again."""
         kb = KnowledgeBase(entries, None, self.followups, passage_index=self.passages)
@@ -312,6 +324,9 @@ class KnowledgeBase:
             words = [t for t in analyze(prepared) if not t.isspace()
                      and (t.casefold() in self.followups.markers or t not in STOPWORDS)]
             fu = follow_up(prepared, words, topic, self.followups, own is not None)
+            same_kind = self._same_kind_for(prepared, topic)
+            if same_kind is not None:
+                return Resolution(same_kind, 1.0, exact=True, prepared=prepared, followed=same_kind.title)
             if fu is not None and fu.certain:
                 found = self._find(fu.question, threshold)
                 if found.entry is not None or found.passage is not None or found.unstated:

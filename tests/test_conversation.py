@@ -282,3 +282,12 @@ def test_an_item_of_the_list_just_shown_is_answered_alone(sqlite_bot: Bot):
     assert "เศรษฐกิจพอเพียง" in third and "ถุงผ้า" not in third
     _say(sqlite_bot, "ประเด็น 5.3 คืออะไร")
     assert "ประเด็น 5.4" in _say(sqlite_bot, "ประเด็นถัดไปล่ะ")
+
+
+def test_another_หมวด_or_another_facet_keeps_the_kind_of_topic(sqlite_bot: Bot):
+    _say(sqlite_bot, "ประชุมคณะทำงานหมวด 5 วันไหน")
+    assert "24 พฤษภาคม 2567" in _say(sqlite_bot, "หมวด 3 ล่ะ")  # the หมวด 3 working group's meeting
+    _say(sqlite_bot, "หมวด 4 คืออะไร")
+    assert "เจตนารมณ์" in _say(sqlite_bot, "เจตนารมณ์ล่ะ")
+    assert "เป้าหมายของหมวด 4" in _say(sqlite_bot, "เป้าหมายล่ะ")
+    assert "20 มิถุนายน 2567" in _say(sqlite_bot, "คณะทำงานประชุมวันไหน")
