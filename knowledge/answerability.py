@@ -29,9 +29,9 @@ _MONTHS = ("ม.ค", "ก.พ", "มี.ค", "เม.ย", "พ.ค", "มิ.
            "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา")
 
 _PERSON = re.compile(r"(?:^|[\s(])(?:นาย|นางสาว|นาง|ดร\.|อาจารย์|อ\.)\s?[ก-๙]{2}")
-_ORGANISATION = re.compile(r"กลุ่ม|กอง|ศูนย์|สำนัก|สถาบัน|มูลนิธิ|บริษัท|บ\.|กรม|กระทรวง|ก\.?พ\.?ร|สสช|หน่วยงาน|"
+_ORGANISATION = re.compile(r"กลุ่ม\S|กอง\S|ศูนย์\S|สำนักงาน\S|สถาบัน|มูลนิธิ|บริษัท|บ\.|กระทรวง|ก\.?พ\.?ร|สสช|"
                            r"(?<![ก-๙])[ก-ฮ]{1,3}\.(?![ก-๙])")
-_DATE_VALUE = re.compile(r"\d{1,2}\s*(?:" + "|".join(re.escape(m) for m in _MONTHS) + r")|25\d\d|\d{1,2}/\d{1,2}")
+_DATE_VALUE = re.compile(r"\d{1,2}\s*(?:" + "|".join(re.escape(m) for m in _MONTHS) + r")|\d{1,2}/\d{1,2}")
 
 #: What a question asks for → a test that a text holds such a value. Checked in this order.
 ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
@@ -40,7 +40,8 @@ ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
     ("web", re.compile(r"เว็บ|website|web|ลิงก์|ลิ้งค์|ลิงค์|link|url|ช่องทางออนไลน์|ออนไลน์ผ่าน|ผ่านช่องทาง"),
      lambda t: bool(re.search(r"https?://|www\.|\.go\.th|\.com|\.or\.th|@[a-z]|youtube|facebook|line", t, re.I))),
     ("email", re.compile(r"อีเมล|อีเมล์|e-?mail"), lambda t: "@" in t),
-    ("person", re.compile(r"ชื่อ(?:อะไร|ว่าอะไร|จริง|นามสกุล)|ชื่อ.{0,12}(?:อะไร|ใคร)|ขอชื่อ|รายชื่อ|ใครได้"),
+    ("person", re.compile(r"ชื่อ(?:อะไร|ว่าอะไร|จริง|นามสกุล)|ชื่อ.{0,12}(?:อะไร|ใคร)|ขอชื่อ|รายชื่อ|ใครได้|"
+                          r"ใคร\S{0,6}(?:ประธาน|วิทยากร|ผู้อำนวยการ|ผอ\.?)|(?:ประธาน|วิทยากร|ผู้อำนวยการ|ผอ\.?)\S{0,12}ใคร"),
      lambda t: bool(_PERSON.search(t))),
     ("who", re.compile(r"ใคร(?:เป็น|จัด|ดูแล|รับผิดชอบ)|เป็นใคร|คือใคร|ท่านใด|หน่วยงานไหน|หน่วยงานใด"),
      lambda t: bool(_PERSON.search(t) or _ORGANISATION.search(t))),
@@ -50,7 +51,7 @@ ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
      lambda t: bool(re.search(r"\d{1,2}[.:]\d{2}|น\.", t))),
     ("date", re.compile(r"วันไหน|วันที่เท่า|วันอะไร|วันใด|เดือนไหน|เดือนอะไร|"
                         r"(?:ประชุม|คลินิก|จัด|อบรม|สัมมนา|เริ่ม|กิจกรรม|งาน)\S{0,12}(?:เมื่อไร|เมื่อไหร่|เมื่อใด)"),
-     lambda t: bool(_DATE_VALUE.search(t)) or any(m in t for m in _MONTHS)),
+     lambda t: bool(_DATE_VALUE.search(t))),
     ("number", re.compile(r"กี่|เท่าไร|เท่าไหร่|จำนวนเท่า|ร้อยละเท่า|ได้คะแนน"), lambda t: bool(re.search(r"\d", t))),
 ]
 
@@ -60,6 +61,7 @@ ASKED_NAMES = {"phone": "เบอร์โทรศัพท์", "web": "เ�
 
 #: "กี่ถุง", "กี่ประเภท": the unit a counted answer must name (time of day and vague words left out).
 _COUNTED = re.compile(r"กี่\s*([ก-๙]{2,8}?)(?:\s|$|ครับ|ค่ะ|คะ|คับ|กัน|แล้ว|บ้าง|อ่ะ|นะ|ซี)")
+_MONEY = re.compile(r"งบประมาณ|งบ|ราคา|ค่าใช้จ่าย|เงิน|กี่บาท")
 _NOT_UNITS = frozenset({"โมง", "ทุ่ม", "ปี", "วัน", "เดือน", "ครั้ง", "คน", "ที", "ข้อ", "อัน", "อย่าง", "ตัว", "เรื่อง"})
 
 
@@ -108,6 +110,8 @@ def constraints_of(question: str, known: Callable[[str], bool], this_year: int =
     unit = ""
     if asked == "number" and (m := _COUNTED.search(low)) and m.group(1) not in _NOT_UNITS:
         unit = m.group(1)
+    elif asked == "number" and _MONEY.search(low):
+        unit = "บาท"  # a budget, a price: an amount of money, not any number
     return Constraints(frozenset(years), issue, meeting, names, asked, unit)
 
 

@@ -88,7 +88,7 @@ PASSAGE_CONFIDENCE = 0.55
 PASSAGE_MARGIN = 0.2
 #: A passage answers the part of a question a reference does not (the words beyond "หมวด 6").
 NARROW_CONFIDENCE = 0.6
-_NO_HMUAD = re.compile(r"หมวด(?:ที่)?\s*(0|[89]|[1-9]\d)(?![\d.])")
+_NO_HMUAD = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*(0|[89]|[1-9]\d)(?![\d])")
 _NO_PRADEN = re.compile(r"ประเด็น(?:ที่)?\s*([1-6])\.([5-9])(?![\d.])|ประเด็น(?:ที่)?\s*(7)\.([7-9])(?![\d.])")
 #: Latin words of everyday chat that are not names of things ("ok", "pmqa" is in the source anyway).
 _COMMON_LATIN = frozenset({"ok", "okay", "hi", "hello", "thanks", "thank", "you", "line", "bot", "what", "is", "the",

@@ -151,6 +151,10 @@ def test_constraints_the_answer_must_meet():
     assert c.asked == "room" and not unmet(c, "ณ ห้องประชุม 301 ชั้น 3")
     c = constraints_of("ได้รางวัลปีที่แล้วกี่รางวัล", KB.knows_word, 2567)
     assert 2566 in c.years
+    c = constraints_of("งบประมาณโครงการเท่าไหร่", KB.knows_word, 2567)
+    assert c.unit == "บาท" and unmet(c, "ผลการดำเนินงาน 7 รายการ") and not unmet(c, "งบประมาณ 50,000 บาท")
+    c = constraints_of("ใครเป็นประธานประชุม", KB.knows_word, 2567)
+    assert c.asked == "person" and unmet(c, "ส่วนราชการต้องกำหนดตัววัด") and not unmet(c, "โดย ดร. ปิยนุช เป็นประธาน")
 
 
 def test_unknown_names_are_only_words_the_source_never_uses():
