@@ -25,6 +25,7 @@ _BARE_NUMBER = re.compile(r"^\D*?(?<![\d.])([1-9])(?![\d.])\D*$")
 _HMUAD = re.compile(r"หมวด(?:ที่)?\s*([1-9])(?!\d)")
 _HMUAD_OF = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*([1-7])")
 _PRADEN_REF = re.compile(r"^ประเด็น ([1-7])\.([1-6])$")
+_QUESTION_WORD = re.compile(r"ที่ไหน|ไหน|เมื่อไหร่|เมื่อไร|กี่โมง|ยังไง|อย่างไร|เท่าไหร่|เท่าไร|ใคร|อะไร|ไง")
 _STEP_WORDS = re.compile(r"(ถัดไป|ต่อไป|ก่อนหน้า)")
 _KPI_ID = re.compile(r"^kpi-(\d{1,2})$")
 _CLINIC = re.compile(r"^คลินิก หมวด ([1-7])$")
@@ -91,9 +92,11 @@ def topic_of(entry: Entry) -> Topic:
         ref = entry.refs[0]
         facet = ref.split("/", 1)[1] if "/" in ref else ""
         return Topic(entry.id, "hmuad", f"{facet}หมวด {hmuad}" if facet else f"หมวด {hmuad}", hmuad)
+    # The title without its parenthesis: "คลินิก หมวดรวม (10 เม.ย. 2567)" would be read as a date's question.
+    title = re.sub(r"\s*\([^)]*\)", "", entry.title).strip() or entry.title
     if entry.id.startswith("activity-") or entry.topic == "กิจกรรมคุณธรรม":
-        return Topic(entry.id, "activity", entry.title, hmuad)
-    return Topic(entry.id, "entry", entry.title, hmuad)
+        return Topic(entry.id, "activity", title, hmuad)
+    return Topic(entry.id, "entry", title, hmuad)
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,8 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
     deixis = next((w for w in words.deictic if w in low.replace(" ", "")), "")
     rest = [t for t in toks if t not in words.markers and t not in words.attributes and not t.isdigit()
             and t not in {"หมวด", "ที่", "ข้อ", "อัน", "ตัว", "ระดับ", "ประเด็น"} and t not in ORDINALS]
-    only_attributes = bool(toks) and not rest
+    # "ที่ไหน", "กี่โมง", "เมื่อไหร่": nothing but a question word is a question about the topic.
+    only_attributes = (bool(toks) and not rest) or (not toks and bool(_QUESTION_WORD.search(low)))
     # Every word the topic's own text uses, in a short question: probably about it (tried if it finds nothing alone).
     about_topic = bool(rest) and len(rest) <= 4 and all(t in topic.words for t in rest)
     if not (marked or deixis or only_attributes or about_topic):

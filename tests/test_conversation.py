@@ -73,6 +73,7 @@ def test_elliptical_follow_ups_are_rewritten_against_the_topic():
     clinic = Topic("clinic-hmuad-2", "clinic", "คลินิกหมวด 2", 2)
     assert _follow("แล้วหมวด 5 ล่ะ", clinic) == "คลินิกหมวด 5"
     assert _follow("ห้องไหน", clinic) == "คลินิกหมวด 2 ห้องไหน"
+    assert _follow("ที่ไหน", clinic) == "คลินิกหมวด 2 ที่ไหน"  # nothing but a question word
     assert "หมวด 6" in (_follow("คณะทำงานหมวดนี้ประชุมวันไหน", Topic("hmuad-6", "hmuad", "หมวด 6", 6)) or "")
 
 
