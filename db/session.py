@@ -133,18 +133,25 @@ def truncate_wal_if_over(engine: Engine, limit_bytes: int, name: str = "main") -
             return False
     except OSError:
         return False
+    # A reader on an older snapshot makes it wait: for a moment at most, since every writer waits behind it.
+    _truncate_checkpoint(engine, name, wait_ms=100)
+    return True
+
+
+def _truncate_checkpoint(engine: Engine, name: str, wait_ms: int) -> bool:
+    """``wal_checkpoint(TRUNCATE)`` in the write queue, waiting up to ``wait_ms`` for readers; True when the WAL
+    was emptied (False: a reader was still in the way)."""
     with engine.connect() as conn:
         info = conn.connection.info
         _queue_for_writes(info, f"{engine.url.database}.writelock", name)
         raw = conn.connection.driver_connection
         try:
-            # A reader on an older snapshot makes it wait: for a moment at most, since every writer waits behind it.
-            raw.execute("PRAGMA busy_timeout=100")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            raw.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+            busy, _frames, _copied = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         finally:
             raw.execute("PRAGMA busy_timeout=30000")
             _leave_write_queue(info)
-    return True
+    return busy == 0
 
 
 def checkpoint_and_empty_wal(engine: Engine, name: str = "main", wait_s: float = 2.0) -> bool:
@@ -155,17 +162,7 @@ def checkpoint_and_empty_wal(engine: Engine, name: str = "main", wait_s: float =
     tries again later)."""
     if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
         return True
-    with engine.connect() as conn:
-        info = conn.connection.info
-        _queue_for_writes(info, f"{engine.url.database}.writelock", name)
-        raw = conn.connection.driver_connection
-        try:
-            raw.execute(f"PRAGMA busy_timeout={int(wait_s * 1000)}")
-            busy, _frames, _copied = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        finally:
-            raw.execute("PRAGMA busy_timeout=30000")
-            _leave_write_queue(info)
-    return busy == 0
+    return _truncate_checkpoint(engine, name, wait_ms=int(wait_s * 1000))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

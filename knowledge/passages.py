@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.ranking import bm25
+
 #: A passage longer than this is cut at word boundaries into pieces about this long.
 LONGEST_PASSAGE = 320
 #: Lines shorter than this are fragments (an infographic's label), joined to the next line.
@@ -281,25 +283,13 @@ class PassageIndex:
         tokens = list(dict.fromkeys(tokens))
         if not tokens:
             return []
-        scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
-        total = 0.0
-        for tok in tokens:
-            weight = 0.3 if len(tok) == 1 else 1.0
-            idf = self.idf.get(tok)
-            total += (idf if idf is not None else self.unknown_idf) * weight
-            if idf is None:
-                continue
-            for doc, tf in self._postings[tok]:
-                norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self._lengths[doc] / self._avg))
-                scores[doc] += idf * norm
-                covered[doc] += idf * weight
+        scores, covered = bm25(tokens, self._postings, self.idf, self.unknown_idf, self._lengths, self._avg, K1, B)
         for doc in boost & scores.keys():
             scores[doc] *= 1.5
         for doc in scores:
             scores[doc] *= OLDER_ISSUE ** self._age[doc]
         ranked = sorted(scores, key=lambda d: (-scores[d], d))[:limit]
-        return [PassageHit(self.passages[d], scores[d], covered[d] / total if total else 0.0) for d in ranked]
+        return [PassageHit(self.passages[d], scores[d], covered.get(d, 0.0)) for d in ranked]
 
     def ids_mentioning(self, token: str) -> frozenset[int]:
         return frozenset(doc for doc, _ in self._postings.get(token, ()))

@@ -22,6 +22,7 @@ from pathlib import Path
 from knowledge.answerability import Constraints, constraints_of, unmet
 from knowledge.followup import FollowUpWords, Topic, follow_up, load_followup_words
 from knowledge.passages import Passage, PassageHit, PassageIndex, load_sources
+from knowledge.ranking import bm25
 from knowledge.schema import LEVEL_NAMES, Entry
 from thai import analyze, prepare
 from thai.pipeline import fingerprint, preload, recording
@@ -232,25 +233,10 @@ class KnowledgeBase:
         tokens = list(dict.fromkeys(query_tokens(text)))
         if not tokens:
             return []
-        scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
-        total_info = 0.0
-        for tok in tokens:
-            idf = self._idf.get(tok)
-            # Single Thai/Latin characters say little; don't let them dominate the coverage.
-            info_weight = 0.3 if len(tok) == 1 else 1.0
-            total_info += (idf if idf is not None else self._unknown_idf) * info_weight
-            if idf is None:
-                continue
-            for doc, tf in self._postings[tok]:
-                norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self._lengths[doc] / self._avg_len))
-                scores[doc] += idf * norm
-                # A word found only in the answer body explains the question less than a title word.
-                covered[doc] += idf * info_weight * (1.0 if tok in self._strong[doc] else ANSWER_ONLY_CREDIT)
+        scores, covered = bm25(tokens, self._postings, self._idf, self._unknown_idf, self._lengths, self._avg_len,
+                               K1, B, lambda doc, tok: 1.0 if tok in self._strong[doc] else ANSWER_ONLY_CREDIT)
         ranked = sorted(scores, key=lambda d: (-scores[d], d))[:limit]
-        return [
-            Hit(self.entries[d], scores[d], covered[d] / total_info if total_info else 0.0) for d in ranked
-        ]
+        return [Hit(self.entries[d], scores[d], covered.get(d, 0.0)) for d in ranked]
 
     # ----- structured references ---------------------------------------------------------
     def resolve_ref(self, prepared: str) -> tuple[Entry | None, str]:
