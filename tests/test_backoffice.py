@@ -201,3 +201,19 @@ def test_local_mode_opens_without_signing_in(sqlite_url, path):
         assert app.test_client().get(path).status_code == 200
     finally:
         app.config["BOT_ENGINE"].dispose()
+
+
+def test_the_adr_checker_page_reports_like_the_chat_and_keeps_no_draft(bot: Bot):
+    from tests.test_adr_flow import A
+
+    use_clock(bot)
+    register(bot, MANAGER, role="manager")
+    client = sign_in(bot, MANAGER)
+    token = csrf_of(client, "/admin/adr")
+    page = client.post("/admin/adr", data={"csrf": token, "praden": "3.4", "draft": A})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "ประเด็น 3.4" in html and "Approach" in html and "จำนวนอักขระ" in html
+    assert client.post("/admin/adr", data={"praden": "3.4", "draft": A}).status_code in (400, 403)  # no CSRF
+    with bot.engine.sessions() as s:
+        entries = s.scalars(select(AuditLog).where(AuditLog.action == "web.adr.check")).all()
+        assert entries and all(A[:40] not in str(e.detail) for e in entries)

@@ -39,6 +39,6 @@ def init_app(app: Flask, settings: Settings) -> None:
 
         logging.getLogger(__name__).warning("BOT_PUBLIC_URL is not set: back-office links will point at %s",
                                             settings.base_url)
-    from channels.admin import auth, dashboards, pages  # noqa: F401  (routes)
+    from channels.admin import adr_page, auth, dashboards, pages  # noqa: F401  (routes)
 
     app.register_blueprint(admin)

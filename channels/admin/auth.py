@@ -28,6 +28,7 @@ PAGES: list[tuple[str, str, tuple[str, ...]]] = [
     ("admin.kpi", "แดชบอร์ด KPI", ("admin", "manager")),
     ("admin.participation", "การเข้าร่วมกิจกรรม", ("admin", "manager")),
     ("admin.downloads", "ดาวน์โหลด", ("admin", "manager")),
+    ("admin.adr", "ตรวจร่างคำตอบ ADR", ("admin", "editor", "manager")),
     ("admin.chat", "แชตกับบอท", ("admin", "editor", "manager")),
 ]
 
