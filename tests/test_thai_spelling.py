@@ -131,3 +131,9 @@ def test_speed_of_a_30_character_message() -> None:
         spelling._correct_once(m)  # uncached
     per_message = (time.perf_counter() - start) / len(messages)
     assert per_message < 0.002  # ~0.02 ms measured; generous for slow CI machines
+
+
+def test_english_terms_typed_in_thai_letters_are_read_as_the_english() -> None:
+    assert correct_domain("โนกิฟโพลิซี่ มีกิจกรรมไรบ้าง") == "No Gift Policy มีกิจกรรมไรบ้าง"
+    assert correct_domain("เคพีไอ ตัวที่ 3") == "KPI ตัวที่ 3"
+    assert correct_domain("ฮอลออฟเฟม") == "Hall of Fame"

@@ -42,6 +42,29 @@ ALIASES: dict[str, str] = {
     "ระบบราชกา": "ระบบราชการ",
 }
 
+#: English domain terms typed in Thai letters, as staff say them ("แอดวานซ์", "โนกิฟโพลิซี่"): read as the English.
+TRANSLITERATIONS: dict[str, str] = {
+    "พีเอ็มคิวเอ": "PMQA",
+    "เคพีไอ": "KPI",
+    "เอดีอาร์": "ADR",
+    "เบสิก": "basic",
+    "เบสิค": "basic",
+    "แอดวานซ์": "advance",
+    "แอดวานส์": "advance",
+    "แอดวานซ": "advance",
+    "ซิกนิฟิแคนซ์": "significance",
+    "ซิกนิฟิแคนท์": "significance",
+    "โนกิฟโพลิซี่": "No Gift Policy",
+    "โนกิฟท์โพลิซี่": "No Gift Policy",
+    "โนกิฟ": "No Gift",
+    "ฮอลออฟเฟม": "Hall of Fame",
+    "ฮอลล์ออฟเฟม": "Hall of Fame",
+    "เบตเตอร์": "Better",
+    "เบ็ตเตอร์": "Better",
+    "ดิจิทัลเซอร์เวย์": "Digital Survey",
+    "คลินิค": "คลินิก",
+}
+
 _TONES = "\u0e48\u0e49\u0e4a\u0e4b"  # ่ ้ ๊ ๋
 _CHEAP_MARKS = _TONES + "\u0e4c\u0e47\u0e31\u0e4d\u0e3a"  # + ์ ็ ั ํ ฺ
 _UPPER_LOWER = "\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39"  # ิ ี ึ ื ุ ู
@@ -170,7 +193,7 @@ def _table() -> tuple[dict[str, tuple[str, float]], dict[str, tuple[int, ...]]]:
                 ambiguous.add(variant)
     for variant in ambiguous:
         del table[variant]
-    for variant, word in ALIASES.items():
+    for variant, word in {**ALIASES, **TRANSLITERATIONS}.items():
         table[variant] = (word, CHEAP)
     index: dict[str, set[int]] = {}
     for form in table:
@@ -245,4 +268,4 @@ def warm_up() -> None:
     _table()
 
 
-__all__ = ["ALIASES", "DOMAIN_WORDS", "budget", "correct_domain", "warm_up"]
+__all__ = ["ALIASES", "TRANSLITERATIONS", "DOMAIN_WORDS", "budget", "correct_domain", "warm_up"]
