@@ -40,6 +40,8 @@ ALIASES: dict[str, str] = {
     "ยุธศาสตร์": "ยุทธศาสตร์",
     "สมรรถณะ": "สมรรถนะ",
     "ระบบราชกา": "ระบบราชการ",
+    "ความผูกพันธ์": "ความผูกพัน",
+    "ผูกพันธ์": "ผูกพัน",
 }
 
 #: English domain terms typed in Thai letters, as staff say them ("แอดวานซ์", "โนกิฟโพลิซี่"): read as the English.
