@@ -314,22 +314,24 @@ class KnowledgeBase:
             if same_kind is not None:
                 return Resolution(same_kind, 1.0, exact=True, prepared=prepared, followed=same_kind.title)
             if fu is not None and fu.certain:
-                found = self._find(fu.question, threshold)
+                found = self._find(fu.question, threshold, asked=prepared)
                 if found.entry is not None or found.passage is not None or found.unstated:
                     return replace(found, followed=fu.question, prepared=prepared, item=fu.item)
             alone = self._find(prepared, threshold)
             if fu is not None and not fu.certain and not alone.exact and not alone.answered:
-                found = self._find(fu.question, threshold)
+                found = self._find(fu.question, threshold, asked=prepared)
                 if found.answered:
                     return replace(found, followed=fu.question, prepared=prepared)
             return alone
         return self._find(prepared, threshold)
 
-    def _find(self, prepared: str, threshold: float) -> Resolution:
+    def _find(self, prepared: str, threshold: float, asked: str = "") -> Resolution:
+        """``asked``: what the person typed, when ``prepared`` is a follow-up's rewriting of it. The constraints
+        (years, numbers, the kind of value) are the person's own, not those of the topic's words."""
         correction = self._correction(prepared)
         if correction is not None:
             return correction
-        constraints = constraints_of(prepared, self.knows_word, self._this_year)
+        constraints = constraints_of(asked or prepared, self.knows_word, self._this_year)
         tokens = list(dict.fromkeys(query_tokens(prepared)))
         entry, level = self.resolve_ref(prepared)
         if entry is not None:

@@ -296,3 +296,9 @@ def test_another_หมวด_or_another_facet_keeps_the_kind_of_topic(sqlite_bo
     assert "เจตนารมณ์" in _say(sqlite_bot, "เจตนารมณ์ล่ะ")
     assert "เป้าหมายของหมวด 4" in _say(sqlite_bot, "เป้าหมายล่ะ")
     assert "20 มิถุนายน 2567" in _say(sqlite_bot, "คณะทำงานประชุมวันไหน")
+
+
+def test_a_follow_ups_constraints_are_the_persons_not_the_topics(sqlite_bot: Bot):
+    """The topic "ตัวชี้วัด 12 ตัว ปีงบประมาณ 2567" must not make a follow-up ask about the year 2567."""
+    _say(sqlite_bot, "การประเมินรอบ 6 เดือนมีตัวชี้วัดกี่ตัว")
+    assert "เอกสารไม่ได้ระบุข้อมูลของปี" not in _say(sqlite_bot, "องค์ประกอบที่ 2 ประเมินรอบไหน")
