@@ -75,8 +75,10 @@ def answer_passage(found: Resolution, kb: KnowledgeBase) -> Reply:
     text = f"จากสารประชาสัมพันธ์ฯ {passage.issue.label}{where}:\n\n{quoted}\n\n📄 ที่มา: {passage.citation()}"
     choices = [entry_choice(found.entry)] if found.entry is not None else []
     choices += [entry_choice(h.entry) for h in found.candidates[:3] if h.entry is not found.entry]
-    return Reply(messages=(Text(text[:4800]),), choices=tuple(choices[:4]), handler="pmqa-passage",
-                 topic=f"passage:{passage.id}")
+    # A question that named a หมวด, ประเด็น or clinic keeps that as its topic ("หมวด 2 มีกี่ประเด็น" → "ประเด็นแรกล่ะ").
+    named = found.entry is not None and bool(found.entry.refs) and kb.resolve_ref(found.prepared)[0] is not None
+    topic = found.entry.id if named and found.entry is not None else f"passage:{passage.id}"
+    return Reply(messages=(Text(text[:4800]),), choices=tuple(choices[:4]), handler="pmqa-passage", topic=topic)
 
 
 _ITEM_LINE = re.compile(r"^\s*(?:[•\-]\s*)?(?:กิจกรรมที่|ข้อ|แนวทางที่|ขั้นที่)?\s*(\d{1,2})\s*[).:]\s*\S")
@@ -126,7 +128,10 @@ def answer_unstated(found: Resolution, kb: KnowledgeBase) -> Reply:
     if offers:
         text += "\nสิ่งที่เอกสารระบุไว้ใกล้เคียง: " + ", ".join(e.title for e in offers[:MAX_CANDIDATES])
     text += "\nหากต้องการข้อมูลนี้ ติดต่อกลุ่มพัฒนาระบบบริหาร โทร 0 2141 7290 - 94 ได้ค่ะ"
-    return Reply.text(text, [entry_choice(e) for e in offers[:MAX_CANDIDATES]], handler="pmqa-unstated")
+    # What was asked about stays the topic ("หมวด 2 มีกี่ประเด็น" unstated, then "ประเด็นแรกล่ะ").
+    topic = found.entry.id if found.exact and found.entry is not None else ""
+    return Reply(messages=(Text(text),), choices=tuple(entry_choice(e) for e in offers[:MAX_CANDIDATES]),
+                 handler="pmqa-unstated", topic=topic)
 
 
 class KnowledgeHandler:

@@ -189,6 +189,11 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
         if 1 <= number <= last:
             return f"ประเด็น {hmuad}.{number}", True
         return f"หมวด {hmuad}", True
+    if topic.hmuad and "ประเด็น" in low and not _HMUAD.search(low) and (nth := ordinal_of(low)) and not rest:
+        last = 6 if topic.hmuad == 7 else 4
+        n = last if nth == -1 else nth
+        if 1 <= n <= last:
+            return f"ประเด็น {topic.hmuad}.{n}", True  # "ประเด็นแรก" of the หมวด being talked about
     item = _ITEM.search(low) or (_BARE_NUMBER.match(low) if not rest else None)
     if item and topic.hmuad and not rest and not _HMUAD.search(low):
         n = int(item.group(1))

@@ -77,6 +77,7 @@ _KPI = re.compile(r"(?:ตัวชี้วัด(?:ที่)?|kpi|ตัว�
 _C = re.compile(r"(?<![a-z0-9])c\s?([1-6])(?!\d)", re.IGNORECASE)
 _FACTOR = re.compile(r"ปัจจัย(?:.*?(?:ข้อ(?:ที่)?|ประการที่)|\s*(?:ที่)?)\s*([1-3])(?![\d.])")
 _STEP = re.compile(r"ขั้น(?:ตอน)?(?:ที่)?\s*([1-6])(?!\d)")
+_REF_NUMBER = re.compile(r"(?:หมวด|ประเด็น|ตัวชี้วัด|ที่|คลินิก)\s+(\d+)")
 #: Polite endings at the end of a question: taken off before tokenising ("เว็บไหนคะ" splits badly with them).
 _ENDINGS = re.compile(r"(?:\s*(?:นะ|น้า|จ้ะ|จ้า|ค่ะ|คะ|ค่า|ครับ|คับ|ครับผม|ฮะ|ฮับ|งับ|จ๊ะ|อ่ะ|อะ|ป่ะ|ปะ))+[\s?!.]*$")
 #: Words that ask for a contact, not about whom.
@@ -445,7 +446,9 @@ class KnowledgeBase:
         if not missing:
             return found
         if not constraints.unknown_names and not constraints.issue:
-            numbers = {t for t in tokens if t.isdigit()}
+            # The numbers a passage must share: not those of a reference ("หมวด 2 มีกี่ประเด็น" is answered by
+            # "หมวดละ 4 ประเด็น", which names no 2).
+            numbers = {t for t in tokens if t.isdigit()} - set(_REF_NUMBER.findall(" ".join(tokens)))
             for hit in self.passages.rank(tokens, limit=8):
                 text = f"{hit.passage.heading} {hit.passage.text}"
                 if (hit.coverage >= NARROW_CONFIDENCE and numbers <= self._passage_words(hit.passage)

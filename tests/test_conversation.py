@@ -302,3 +302,9 @@ def test_a_follow_ups_constraints_are_the_persons_not_the_topics(sqlite_bot: Bot
     """The topic "ตัวชี้วัด 12 ตัว ปีงบประมาณ 2567" must not make a follow-up ask about the year 2567."""
     _say(sqlite_bot, "การประเมินรอบ 6 เดือนมีตัวชี้วัดกี่ตัว")
     assert "เอกสารไม่ได้ระบุข้อมูลของปี" not in _say(sqlite_bot, "องค์ประกอบที่ 2 ประเมินรอบไหน")
+
+
+def test_a_count_of_a_หมวด_is_answered_and_the_หมวด_stays_the_topic(sqlite_bot: Bot):
+    assert "หมวดละ 4 ประเด็น" in _say(sqlite_bot, "หมวด 2 มีกี่ประเด็น")
+    assert "ประเด็น 2.1" in _say(sqlite_bot, "ประเด็นแรกคืออะไร")
+    assert "ประเด็น 2.4" in _say(sqlite_bot, "ประเด็นสุดท้ายล่ะ")
