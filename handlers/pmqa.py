@@ -157,7 +157,7 @@ class KnowledgeHandler:
             index = int(key.split(":", 1)[1]) if key.split(":", 1)[1].isdigit() else -1
             if 0 <= index < len(kb.passages.passages):
                 p = kb.passages.passages[index]
-                return Topic(key, "passage", p.heading or p.section, words=kb.passages._bags[index])
+                return Topic(key, "passage", p.heading or p.section, words=kb.passages.words(index))
             return None
         entry = kb.by_id.get(key)
         if entry is None:

@@ -275,6 +275,10 @@ class PassageIndex:
         self.idf = {t: math.log(1 + (n - len(ps) + 0.5) / (len(ps) + 0.5)) for t, ps in self._postings.items()}
         self.unknown_idf = math.log(1 + (n - 0.5) / 0.5)
 
+    def words(self, passage_id: int) -> frozenset[str]:
+        """The words of one passage (its text and heading), as the index holds them."""
+        return self._bags[passage_id]
+
     def knows(self, token: str) -> bool:
         return token in self.idf
 

@@ -166,6 +166,7 @@ class KnowledgeBase:
                  followups: FollowUpWords | None = None, passage_index: PassageIndex | None = None) -> None:
         self.entries = entries
         self.passages = passage_index or PassageIndex(passages or [], query_tokens)
+        self._mentions: dict[str, frozenset[int]] = {}
         self.followups = followups or FollowUpWords(frozenset(), frozenset(), {}, 30)
         self.by_id = {e.id: e for e in entries}
         self._position = {e.id: i for i, e in enumerate(entries)}
@@ -305,7 +306,8 @@ class KnowledgeBase:
 
     def find(self, text: str, threshold: float, topic: Topic | None = None) -> Resolution:
         """The answer to one message, read as a follow-up of ``topic`` when it cannot stand alone."""
-        prepared = _ENDINGS.sub("", prepare(text)).strip() or prepare(text)
+        base = prepare(text)
+        prepared = _ENDINGS.sub("", base).strip() or base
         if topic is not None:
             own, _ = self.resolve_ref(prepared)
             words = [t for t in analyze(prepared) if not t.isspace()
@@ -405,6 +407,13 @@ class KnowledgeBase:
         return None
 
     def _mentioning(self, ref: str) -> frozenset[int]:
+        """The passages that name this reference ("หมวด 6"), found once per reference and kept."""
+        found = self._mentions.get(ref)
+        if found is None:
+            found = self._mentions[ref] = self._find_mentions(ref)
+        return found
+
+    def _find_mentions(self, ref: str) -> frozenset[int]:
         number = ref.split()[-1]
         word = "หมวด" if ref.startswith(("หมวด", "คลินิก")) else "ประเด็น"
         pattern = re.compile(rf"{word}(?:ที่)?\s*{re.escape(number)}(?![\d.])|(?<![\d.]){re.escape(number)}(?=\s)"
@@ -412,7 +421,7 @@ class KnowledgeBase:
         return frozenset(p.id for p in self.passages.passages if pattern.search(f"{p.heading} {p.text}"))
 
     def _passage_words(self, passage: Passage) -> frozenset[str]:
-        return self.passages._bags[passage.id]
+        return self.passages.words(passage.id)
 
     def _passage_resolution(self, hit: PassageHit, base: Resolution) -> Resolution:
         more = self._continuation(hit.passage)
