@@ -50,6 +50,8 @@ def levels_card(entry: Entry) -> Card:
 
 
 def answer_entry(entry: Entry, kb: KnowledgeBase, level: str = "", lead: str = "") -> Reply:
+    if level and not entry.levels and (m := re.fullmatch(r"หมวด ([1-7])", entry.refs[0] if entry.refs else "")):
+        return answer_hmuad_level(entry, int(m.group(1)), level, kb)
     messages: list[Message] = []
     focus = level_text(entry, level)
     body = f"{entry.title}\n\n{focus}" if focus else f"{entry.title}\n\n{entry.answer}"
@@ -64,6 +66,22 @@ def answer_entry(entry: Entry, kb: KnowledgeBase, level: str = "", lead: str = "
         choices.append(tap("ดูทั้ง 3 ระดับ", f"kb:{entry.id}", entry.title))
     choices += [entry_choice(kb.by_id[r]) for r in entry.related if r in kb.by_id]
     return Reply(messages=tuple(messages), choices=tuple(choices[:13]), topic=entry.id)
+
+
+def answer_hmuad_level(entry: Entry, hmuad: int, level: str, kb: KnowledgeBase) -> Reply:
+    """"หมวด 5 ระดับ advance": the source sets the levels per ประเด็น, so the answer is that level of each of
+    the หมวด's ประเด็น; for a หมวด whose ประเด็น have no levels in the source, it says so."""
+    pradens = kb.levels_of_hmuad(hmuad)
+    if not pradens:
+        lead = (f"สารประชาสัมพันธ์ฯ ไม่ได้ระบุ{LEVEL_TITLES[level]}ของหมวด {hmuad} ค่ะ "
+                "(ระดับการพัฒนา 3 ระดับระบุไว้เฉพาะประเด็นของหมวด 3–6)")
+        reply = answer_entry(entry, kb, lead=lead)
+        return replace(reply, handler="pmqa-unstated")
+    lines = [f"{p.title}\n{p.levels[level]}" for p in pradens]
+    text = f"{LEVEL_TITLES[level]} ของ{entry.title} (รายประเด็น)\n\n" + "\n\n".join(lines)
+    text += f"\n\n📄 ที่มา: {pradens[0].source}"
+    choices = [tap(short_label(f"{p.refs[0]} ทุกระดับ"), f"kb:{p.id}", p.title) for p in pradens]
+    return Reply(messages=(Text(text[:4800]),), choices=tuple(choices), handler="pmqa", topic=entry.id)
 
 
 def answer_passage(found: Resolution, kb: KnowledgeBase) -> Reply:

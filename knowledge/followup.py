@@ -124,6 +124,24 @@ def ordinal_of(low: str) -> int:
     return next((n for word, n in _ORDINAL_WORDS.items() if word in squeezed), 0)
 
 
+_OWN_ORDINAL = re.compile(r"(?:ขั้นตอน|ขั้น|แนวทาง|ประการ|ทางเลือก)\s*(?:ที่\s*([1-9])(?![\d.])|(แรก|สุดท้าย))")
+
+
+def ordinal_in_question(low: str) -> int:
+    """The item a self-contained question asks for ("PMQA Mechanism ขั้นสุดท้ายคืออะไร" → -1, "ขั้นที่ 3" → 3).
+    Stricter than ``ordinal_of``: only words that name a step of a list, never "ข้อ"/"ที่ N" (references)."""
+    m = _OWN_ORDINAL.search(low.replace(" ", "") if "ที่ " not in low else low)
+    if m is None:
+        return 0
+    return int(m.group(1)) if m.group(1) else _ORDINAL_WORDS[m.group(2)]
+
+
+def without_ordinal(text: str) -> str:
+    """The question with its step ordinal taken out ("PMQA Mechanism ขั้นสุดท้ายคืออะไร" → "PMQA Mechanism คืออะไร"):
+    the ordinal names a place in a list, not words the answer shares."""
+    return re.sub(r"\s+", " ", _OWN_ORDINAL.sub(" ", text)).strip()
+
+
 def follow_up(prepared: str, tokens: list[str], topic: Topic | None, words: FollowUpWords,
               has_own_reference: bool) -> FollowUp | None:
     """A self-contained question for a follow-up about ``topic``; None when this is not a follow-up.
@@ -189,7 +207,8 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
         if 1 <= number <= last:
             return f"ประเด็น {hmuad}.{number}", True
         return f"หมวด {hmuad}", True
-    if topic.hmuad and "ประเด็น" in low and not _HMUAD.search(low) and (nth := ordinal_of(low)) and not rest:
+    if (topic.hmuad and ("ประเด็น" in low or topic.kind in ("hmuad", "praden")) and not _HMUAD.search(low)
+            and (nth := ordinal_of(low)) and not rest):
         last = 6 if topic.hmuad == 7 else 4
         n = last if nth == -1 else nth
         if 1 <= n <= last:
@@ -214,4 +233,5 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
     return f"{anchor} {prepared}", not rest
 
 
-__all__ = ["FollowUp", "FollowUpWords", "Topic", "follow_up", "load_followup_words", "topic_of"]
+__all__ = ["FollowUp", "FollowUpWords", "Topic", "follow_up", "load_followup_words", "ordinal_in_question", "topic_of",
+           "without_ordinal"]

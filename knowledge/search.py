@@ -20,7 +20,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.answerability import Constraints, constraints_of, unmet
-from knowledge.followup import FollowUpWords, Topic, follow_up, load_followup_words
+from knowledge.followup import (
+    FollowUpWords,
+    Topic,
+    follow_up,
+    load_followup_words,
+    ordinal_in_question,
+    without_ordinal,
+)
 from knowledge.passages import Passage, PassageHit, PassageIndex, load_sources
 from knowledge.ranking import bm25
 from knowledge.schema import LEVEL_NAMES, Entry
@@ -259,12 +266,20 @@ class KnowledgeBase:
             base = f"หมวด {m.group(1)}"
             facet = next((self.by_ref[f"{base}/{f}"] for w, f in FACETS.items()
                           if w in low and f"{base}/{f}" in self.by_ref), None)
-            if e := facet or self.by_ref.get(base):
-                return e, ""
+            if facet is not None:
+                return facet, ""
+            if e := self.by_ref.get(base):
+                # "หมวด 5 ระดับ advance": the levels are those of the หมวด's ประเด็น (``levels_of_hmuad``).
+                return e, next((LEVEL_WORDS[w] for w in LEVEL_WORDS if w in low), "")
         for pattern, ref_of in LATE_REFS:
             if (m := pattern.search(low)) and (e := self.by_ref.get(ref_of(m))):
                 return e, ""
         return None, ""
+
+    def levels_of_hmuad(self, hmuad: int) -> list[Entry]:
+        """The ประเด็น of a หมวด that describe the three levels (the source gives them for หมวด 3–6 only)."""
+        found = (self.by_ref.get(f"ประเด็น {hmuad}.{n}") for n in range(1, 7))
+        return [e for e in found if e is not None and e.levels]
 
     def _clinic(self, low: str) -> Entry | None:
         numbers = set(_HMUAD.findall(low))
@@ -325,8 +340,18 @@ class KnowledgeBase:
                 found = self._find(fu.question, threshold, asked=prepared)
                 if found.answered:
                     return replace(found, followed=fu.question, prepared=prepared)
-            return alone
-        return self._find(prepared, threshold)
+            return self._own_item(alone, threshold)
+        return self._own_item(self._find(prepared, threshold), threshold)
+
+    def _own_item(self, found: Resolution, threshold: float) -> Resolution:
+        """"PMQA Mechanism ขั้นสุดท้ายคืออะไร": the one step asked for, when the answer is a list of steps. The
+        ordinal's words are not the answer's, so a question they leave unanswered is tried without them."""
+        item = ordinal_in_question(found.prepared.casefold())
+        if not item or found.unstated or found.item:
+            return found
+        if found.entry is None and found.passage is None:
+            found = self._find(without_ordinal(found.prepared), threshold, asked=found.prepared)
+        return replace(found, item=item) if found.entry is not None and not found.unstated else found
 
     def _find(self, prepared: str, threshold: float, asked: str = "") -> Resolution:
         """``asked``: what the person typed, when ``prepared`` is a follow-up's rewriting of it. The constraints
@@ -338,6 +363,9 @@ class KnowledgeBase:
         tokens = list(dict.fromkeys(query_tokens(prepared)))
         entry, level = self.resolve_ref(prepared)
         if entry is not None:
+            if level and not entry.levels:  # "หมวด 5 ระดับ basic": the level of each of its ประเด็น
+                return self._check(Resolution(entry, 1.0, exact=True, level=level, prepared=prepared),
+                                   constraints, tokens)
             chosen = self._refine(entry, prepared) or entry
             found = Resolution(chosen, 1.0, exact=True, level=level, prepared=prepared)
             narrower = self._narrower_passage(chosen, tokens, prepared)

@@ -98,6 +98,10 @@ class SmallTalk:
 def core_of(text: str) -> str:
     """The message without spaces, punctuation, emoji, laughter and polite endings, folded."""
     key = _NOISE.sub("", fold(text[:200]))
+    for address in _ADDRESSES:  # "น้องทำอะไรได้บ้าง": calling the bot by name says nothing more
+        if key.startswith(address) and len(key) > len(address) + 2:
+            key = key[len(address):]
+            break
     changed = True
     while changed and key:
         changed = False
@@ -108,6 +112,9 @@ def core_of(text: str) -> str:
                 break
     return key
 
+
+#: Ways of addressing the bot at the start of a message (longest first).
+_ADDRESSES = ("น้องบอท", "บอท", "น้อง", "หนู", "คุณ")
 
 #: Particles that are a whole message on their own ("ค่ะ"): stripped to nothing (an acknowledgement).
 _ALONE = frozenset({"ครับ", "คับ", "ค่ะ", "ค่า", "คะ", "คร้าบ", "จ้า", "จ้ะ", "จ๊ะ", "ฮะ", "งับ", "ครับผม"})

@@ -308,3 +308,30 @@ def test_a_count_of_a_หมวด_is_answered_and_the_หมวด_stays_the_to
     assert "หมวดละ 4 ประเด็น" in _say(sqlite_bot, "หมวด 2 มีกี่ประเด็น")
     assert "ประเด็น 2.1" in _say(sqlite_bot, "ประเด็นแรกคืออะไร")
     assert "ประเด็น 2.4" in _say(sqlite_bot, "ประเด็นสุดท้ายล่ะ")
+
+
+def test_a_หมวด_level_is_that_level_of_each_of_its_ประเด็น_or_said_to_be_unstated(sqlite_bot: Bot):
+    advance = _say(sqlite_bot, "หมวด 5 ระดับ advance")
+    assert all(f"ประเด็น 5.{n}" in advance for n in range(1, 5)) and "Advance" in advance
+    assert "Basic" in _say(sqlite_bot, "แล้ว basic ล่ะ")  # the หมวด stays the topic
+    assert "ไม่ได้ระบุ" in _say(sqlite_bot, "หมวด 2 ระดับ advance")  # the source gives levels for หมวด 3–6
+
+
+def test_the_first_or_last_item_after_a_หมวดs_list_of_ประเด็น(sqlite_bot: Bot):
+    _say(sqlite_bot, "หมวด 2 มีประเด็นอะไรบ้าง")
+    assert "ประเด็น 2.1" in _say(sqlite_bot, "ข้อแรกล่ะ")
+    assert "ประเด็น 2.4" in _say(sqlite_bot, "อันสุดท้าย")
+
+
+def test_a_step_of_a_list_named_in_the_question_itself(sqlite_bot: Bot):
+    last = _say(sqlite_bot, "PMQA Mechanism ขั้นสุดท้ายคืออะไร ทำบ่อยแค่ไหน")
+    assert "ไตรมาสละ 1 ครั้ง" in last and "วิเคราะห์บริบทขององค์การ" not in last
+    assert "วิเคราะห์บริบทขององค์การ" in _say(sqlite_bot, "mechanism ขั้นแรก")
+
+
+def test_calling_the_bot_by_name_is_still_small_talk():
+    for text, intent in {"น้องทำอะไรได้บ้าง": "abilities", "คุณช่วยอะไรได้บ้าง": "abilities",
+                         "หนูชื่ออะไร": "identity"}.items():
+        found = TALK.match(text)
+        assert found is not None and found.id == intent, text
+    assert TALK.match("น้องหมวด 3 คืออะไร") is None
