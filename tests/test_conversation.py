@@ -335,3 +335,12 @@ def test_calling_the_bot_by_name_is_still_small_talk():
         found = TALK.match(text)
         assert found is not None and found.id == intent, text
     assert TALK.match("น้องหมวด 3 คืออะไร") is None
+
+
+def test_what_does_it_list_after_a_topic_is_a_follow_up_not_small_talk(sqlite_bot: Bot):
+    assert "น้องบอทช่วยได้" in _say(sqlite_bot, "มีอะไรบ้าง", "U" + "7" * 32)  # nothing talked about yet
+    _say(sqlite_bot, "6C คืออะไร")
+    listed = _say(sqlite_bot, "มีอะไรบ้าง")
+    assert "Competitive Environment" in listed and "น้องบอทช่วยได้" not in listed
+    _say(sqlite_bot, "ADR คืออะไร")
+    assert "Approach" in _say(sqlite_bot, "ย่อมาจากอะไร")
