@@ -81,3 +81,10 @@ def test_unchanged_without_number_words(text: str) -> None:
 def test_never_raises_and_idempotent(text: str) -> None:
     once = number_words_to_digits(text)
     assert number_words_to_digits(once) == once
+
+
+def test_a_number_word_before_a_word_it_could_start_is_still_a_number() -> None:
+    from thai import prepare
+
+    assert "หมวด 5 วันไหน" in prepare("คลินิกหมวดห้าวันไหน")  # not "ห้าว" + "ัน"
+    assert prepare("หมวดสามารถ") == "หมวดสามารถ"

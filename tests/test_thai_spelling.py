@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.config import PROJECT_ROOT
 from thai import DOMAIN_WORDS, correct_domain
 
 spelling = importlib.import_module("thai.spelling")
@@ -137,3 +138,17 @@ def test_english_terms_typed_in_thai_letters_are_read_as_the_english() -> None:
     assert correct_domain("โนกิฟโพลิซี่ มีกิจกรรมไรบ้าง") == "No Gift Policy มีกิจกรรมไรบ้าง"
     assert correct_domain("เคพีไอ ตัวที่ 3") == "KPI ตัวที่ 3"
     assert correct_domain("ฮอลออฟเฟม") == "Hall of Fame"
+
+
+def test_a_word_typed_with_several_marks_missing_is_repaired_from_its_skeleton() -> None:
+    assert correct_domain("ตวชีวด 9") == "ตัวชี้วัด 9"
+    assert correct_domain("ผูมีสวนไดสวนเสีย") == "ผู้มีส่วนได้ส่วนเสีย"
+    # Two right words whose letters could be read as one domain word with marks missing stay as they are.
+    assert correct_domain("เสียสละเพื่อสังคมส่วนรวม") == "เสียสละเพื่อสังคมส่วนรวม"
+
+
+def test_the_source_itself_is_left_alone_by_the_skeleton_repair() -> None:
+    from thai.spelling import _repair_skeletons
+
+    source = next((PROJECT_ROOT / "knowledge" / "sources").glob("*.txt")).read_text(encoding="utf-8")
+    assert _repair_skeletons(source) == source

@@ -81,7 +81,8 @@ def _inside_word(text: str, start: int, end: int) -> bool:
     words = _words_after_number_heads()
     # A dictionary word beginning here and running past the number ("สามารถ", "ห้าม", "เก้าอี้").
     for stop in range(min(len(text), start + _longest_such_word()), end, -1):
-        if text[start:stop] in words and not _is_number(text[start:stop]):
+        # ... unless that word would end inside a syllable: "ห้าว" in "หมวดห้าวันไหน" leaves "ัน".
+        if text[start:stop] in words and not _is_number(text[start:stop]) and not _THAI_MARK.match(text, stop):
             return True
     return False
 

@@ -42,6 +42,8 @@ ALIASES: dict[str, str] = {
     "ระบบราชกา": "ระบบราชการ",
     "ความผูกพันธ์": "ความผูกพัน",
     "ผูกพันธ์": "ผูกพัน",
+    "คอไร": "คืออะไร",  # chat shorthand
+    "คือไร": "คืออะไร",
 }
 
 #: English domain terms typed in Thai letters, as staff say them ("แอดวานซ์", "โนกิฟโพลิซี่"): read as the English.
@@ -251,12 +253,94 @@ def _correct_once(text: str) -> str:
     return "".join(out)
 
 
+#: Marks a typist in a hurry leaves out, several at once ("ตวชีวด" for "ตัวชี้วัด"): tones, ็ ์ ั and the
+#: vowels above and below. A word with them all gone is its skeleton.
+_DROPPABLE = frozenset(_TONES + "\u0e4c\u0e47\u0e31" + _UPPER_LOWER)
+#: Only words whose skeleton is this long are repaired from it: a short skeleton fits too many words.
+_MIN_SKELETON = 5
+
+
+def skeleton(word: str) -> str:
+    return "".join(ch for ch in word if ch not in _DROPPABLE)
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+@lru_cache(maxsize=1)
+def _skeletons() -> tuple[dict[str, tuple[str, ...]], int]:
+    """Skeleton → the domain words that have it (words of two marks or more), and the longest skeleton."""
+    by_skeleton: dict[str, list[str]] = {}
+    for word in DOMAIN_WORDS:
+        bare = skeleton(word)
+        if len(bare) >= _MIN_SKELETON and len(word) - len(bare) >= 2:
+            by_skeleton.setdefault(bare, []).append(word)
+    return {k: tuple(v) for k, v in by_skeleton.items()}, max(map(len, by_skeleton), default=0)
+
+
+@lru_cache(maxsize=1)
+def _skeleton_prefixes() -> frozenset[str]:
+    """Every beginning of a skeleton: a stretch whose bare letters begin none of them is given up at once."""
+    return frozenset(k[:n] for k in _skeletons()[0] for n in range(1, len(k) + 1))
+
+
+def _thai_letter(ch: str) -> bool:
+    return "\u0e01" <= ch <= "\u0e5b"
+
+
+def _starts_a_word(text: str, i: int) -> bool:
+    """Whether newmm starts a word at ``i`` ("สังคมส่วนรวม" is สังคม + ส่วนรวม: no "มีส่วนร่วม" starts at its ม)."""
+    return i == 0 or not _thai_letter(text[i - 1]) or is_word_boundary(text, i, i)
+
+
+def _repair_skeletons(text: str) -> str:
+    """Words typed with several marks missing: the stretch of text, read without marks, is the skeleton
+    of exactly one domain word, and the stretch is that word with marks deleted (never letters changed)."""
+    by_skeleton, longest = _skeletons()
+    prefixes = _skeleton_prefixes()
+    dictionary = thai_dictionary()
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] in NON_STARTERS or (i and text[i - 1] in _LEAD):
+            out.append(text[i])
+            i += 1
+            continue
+        best = None
+        bare = ""
+        for j in range(i + 1, min(n, i + 2 * longest) + 1):
+            ch = text[j - 1]
+            if not _thai_letter(ch):
+                break
+            if ch not in _DROPPABLE:
+                bare += ch
+                if bare not in prefixes:
+                    break
+            if j < n and text[j] in NON_STARTERS or len(bare) < _MIN_SKELETON:
+                continue
+            window = text[i:j]
+            fits = [w for w in by_skeleton.get(bare, ()) if _is_subsequence(window, w)]
+            if (len(fits) == 1 and window not in dictionary and window != fits[0]
+                    and _starts_a_word(text, i)):
+                best = (j, fits[0])
+        if best is None:
+            out.append(text[i])
+            i += 1
+            continue
+        out.append(best[1])
+        i = best[0]
+    return "".join(out)
+
+
 @text_cache()
 def correct_domain(text: str) -> str:
     """``text`` with misspelt domain words replaced by their correct spelling; all else unchanged.
 
     "ตัวชีวัด" → "ตัวชี้วัด", "ผลลัพท์" → "ผลลัพธ์", "หมวท" → "หมวด". Idempotent.
     """
+    text = _repair_skeletons(text)
     for _ in range(3):
         fixed = _correct_once(text)
         if fixed == text:
@@ -266,8 +350,9 @@ def correct_domain(text: str) -> str:
 
 
 def warm_up() -> None:
-    """Build the misspelling table now rather than on the first message."""
+    """Build the misspelling tables now rather than on the first message."""
     _table()
+    _skeleton_prefixes()
 
 
 __all__ = ["ALIASES", "TRANSLITERATIONS", "DOMAIN_WORDS", "budget", "correct_domain", "warm_up"]
