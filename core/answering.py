@@ -130,9 +130,10 @@ class Answerer:
                 user.role, user.status = "admin", "active"
         return user
 
-    def answer_in(self, session: Session, req: Request, batch: Batch | None = None) -> tuple[Reply, Context]:
-        """Run the handlers for one request inside an open transaction."""
-        now = self.runtime.clock()
+    def answer_in(self, session: Session, req: Request, batch: Batch | None = None,
+                  now: datetime | None = None) -> tuple[Reply, Context]:
+        """Run the handlers for one request inside an open transaction (at ``now``: by default, the clock's)."""
+        now = now or self.runtime.clock()
         if self.refresh_knowledge is not None:
             self.refresh_knowledge(session)
         ctx = Context(session=session, settings=self.runtime.settings, services=self.services, now=now)
@@ -151,7 +152,7 @@ class Answerer:
         return reply, ctx
 
     def answer_one(self, session: Session, req: Request, recent: int, key_base: str,
-                   batch: Batch | None = None) -> Outcome:
+                   batch: Batch | None = None, now: datetime | None = None) -> Outcome:
         """One request, in the caller's transaction. ``recent``: the messages its sender sent in the minute
         before it. Over the rate limit, said politely once per minute; later messages get no answer."""
         limit = self.runtime.settings.rate_limit_per_minute
@@ -159,7 +160,7 @@ class Answerer:
             RATE_LIMITED.inc()
             return Outcome(Reply.text(RATE_LIMIT_TEXT, handler="rate-limit") if recent == limit else None,
                            "rate-limit")
-        reply, ctx = self.answer_in(session, req, batch)
+        reply, ctx = self.answer_in(session, req, batch, now)
         if batch is not None and ctx.conversation is not None:
             batch.conversations.append(ctx.conversation)  # the identity map holds objects weakly
         for i, push in enumerate(ctx.pushes):
@@ -185,9 +186,10 @@ class Answerer:
         """Answer directly (chat page, terminal). Effects and pushes commit together."""
         limit = self.runtime.settings.rate_limit_per_minute
         try:
-            recent = self.inbox.messages_in_last_minute(req.user_id) if limit > 0 else 0
+            now = self.runtime.clock()
+            recent = self.inbox.messages_in_minute_before(req.user_id, now) if limit > 0 else 0
             with transaction(self.storage.sessions) as session:
-                outcome = self.answer_one(session, req, recent, key_base=req.event_id or uuid.uuid4().hex)
+                outcome = self.answer_one(session, req, recent, key_base=req.event_id or uuid.uuid4().hex, now=now)
                 self.erase_in_transaction(session, outcome.forgotten)
             self.finish_erasure([], outcome.forgotten)
         except Exception:  # a handler's bug or a lost database: an apology, never a 500

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select, update
 
-from core.storage import Runtime, Storage
+from core.storage import Storage
 from db.models import AnsweredEvent, InboundEvent, Outbox, User
 from db.session import transaction
 
@@ -57,13 +57,16 @@ class Jobs:
             self._jobs.remove(job)
 
     def run_due(self) -> bool:
-        """Run every job that is due; True when one did work."""
+        """Run every job that is due; True when one did work. The clock is read once per round, for the first
+        job with an interval (a job started now finds that time in its ``last_run``)."""
+        now: datetime | None = None
         for job in list(self._jobs):
-            now = self._clock()
-            with self._lock:
-                if job.interval and job.last_run is not None and now - job.last_run < job.interval:
-                    continue
-                job.last_run = now  # before it runs: another worker thread does not run it too
+            if job.interval:
+                now = now or self._clock()
+                with self._lock:
+                    if job.last_run is not None and now - job.last_run < job.interval:
+                        continue
+                    job.last_run = now  # before it runs: another worker thread does not run it too
             if job.callback():
                 return True
         return False
@@ -105,10 +108,9 @@ class Profiles:
         return True
 
 
-def purge(storage: Storage, runtime: Runtime) -> None:
+def purge(storage: Storage, now: datetime) -> None:
     """Drop answered events and sent messages older than ``RETENTION``: the redelivery window of LINE is far
     shorter, and the rate limit looks back one minute."""
-    now = runtime.clock()
     cutoff = now - RETENTION
     with transaction(storage.inbox_sessions) as inbox:
         inbox.execute(delete(InboundEvent).where(InboundEvent.status.in_(("done", "failed")),

@@ -61,7 +61,8 @@ class Engine:
         always = timedelta(0)
         self.jobs.run_every(always, self.outbox.retry_one, "retry a message")
         self.jobs.run_every(always, self.outbox.flush_sent, "record sent messages")
-        self.jobs.run_every(PURGE_EVERY, lambda: purge(self.storage, self.runtime), "purge")
+        purging = self.jobs.run_every(PURGE_EVERY, lambda: purge(self.storage, purging.last_run or self.clock()),
+                                      "purge")
         self.jobs.run_every(always, self.wal.scrub_if_owed, "finish an erasure's WAL scrub")
         self.jobs.run_every(always, self.profiles.look_up, "look up LINE names")
 

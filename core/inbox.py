@@ -158,11 +158,11 @@ class Inbox:
                 recent.setdefault(user_id, []).append((event_id, at))
         return recent
 
-    def messages_in_last_minute(self, user_id: str) -> int:
-        """For a direct request (chat page, terminal): the messages and taps this person sent in the last
-        minute through a channel that stores its events; 0 while they are under the limit (only then does the
-        exact number not matter)."""
-        since = self.runtime.clock() - RATE_WINDOW
+    def messages_in_minute_before(self, user_id: str, now: datetime) -> int:
+        """For a direct request (chat page, terminal): the messages and taps this person sent in the minute
+        before ``now`` through a channel that stores its events; 0 while they are under the limit (only then
+        does the exact number not matter)."""
+        since = now - RATE_WINDOW
         with self.storage.inbox_read_db.connect() as conn:
             return len(self.recent(conn, [user_id], since, _AFTER_EVERY_EVENT).get(user_id, ()))
 
