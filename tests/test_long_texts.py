@@ -2,7 +2,7 @@
 
 Two halves: no handler's own reading of a message grows with its length (the Thai pipeline's own cost is capped
 by its module), and the answering worker does not hold everyone's answers behind one slow event (head-of-line
-blocking: ``Engine._process_batch``'s time budget)."""
+blocking: ``BatchAnswerer._process_batch``'s time budget)."""
 
 from __future__ import annotations
 
