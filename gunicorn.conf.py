@@ -1,8 +1,9 @@
 """gunicorn settings for the Procfile's ``web`` process (and ``make run``).
 
-The app is loaded once in the master (``preload_app``): migrations, the Thai dictionaries and the
-knowledge index are built once and shared copy-on-write by the workers, which start at once and
-use less memory. Each worker then opens its own database connections (threads do not survive a fork).
+The app is loaded once in the master (``preload_app``): ``create_app()`` migrates and starts no threads. The
+migrations, the Thai dictionaries and the knowledge index are built once and shared copy-on-write by the workers,
+which start at once and use less memory. Each worker then opens its own database connections and starts its own
+threads in ``post_worker_init`` (threads and connections do not survive a fork).
 
 Roles: ``WEB_CONCURRENCY`` workers serve HTTP (store LINE's events, acknowledge, serve the chat page) and
 ``BOT_ANSWER_PROCESSES`` more (default 1) answer the stored events and send the replies. They are ordinary
@@ -43,7 +44,6 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 _own_metrics_dir = "" if os.environ.get("PROMETHEUS_MULTIPROC_DIR") else tempfile.mkdtemp(prefix="bot-metrics-")
 if _own_metrics_dir:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir
-os.environ["BOT_DEFER_WORKERS"] = "1"  # started per worker in post_worker_init, after the fork
 #: Where the workers find each other's sockets and the answering roles' locks (``BOT_RUN_DIR``, on this
 #: machine): a folder of our own unless one is configured, removed when the server stops.
 _own_run_dir = tempfile.mkdtemp(prefix="bot-run-") if _answer_processes and not os.environ.get("BOT_RUN_DIR") else ""

@@ -28,7 +28,7 @@ CATEGORIES: list[tuple[str, str]] = [
     ("Dispatcher.dispatch", "handlers (Dispatcher.dispatch)"),
     ("do_commit", "SQLite COMMIT"),
     ("do_execute", "SQLite statements"),
-    ("Engine._worker_loop;Event.wait", "idle: worker waits for work"),
+    ("Workers._loop;Event.wait", "idle: worker waits for work"),
     ("EpollSelector.select", "idle: gunicorn waits for connections"),
     ("_worker (concurrent/futures/thread.py", "idle: request thread waits for a request"),
 ]
@@ -63,7 +63,7 @@ class Profile:
 def role(thread: str, frames: list[str]) -> str:
     """gunicorn's request threads, the bot's background workers, or the worker's main (accept) loop."""
     joined = ";".join(frames)
-    if "bot-worker" in thread or "Engine._worker_loop" in joined:
+    if "bot-worker" in thread or "Workers._loop" in joined:
         return "bot workers"
     if "concurrent/futures/thread.py" in joined:
         return "request threads"

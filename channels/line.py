@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from channels.errors import PermanentSendError
 from channels.flex import card_to_bubble
 from core.config import Settings
+from core.inbox import Incoming, NewEvent
 from core.messages import Card, Choice, Reply, Request, Text
 from core.observability import ACK_LATENCY, WEBHOOK_REQUESTS
 from db.models import Outbox
@@ -159,7 +160,30 @@ def reply_card_text(card: Card) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# Events → requests
+# Events → the inbox's rows, and stored events → requests
+
+
+def new_event(event: dict) -> NewEvent:
+    """A webhook event as the inbox stores it: its key, kind and sender, read here once; the JSON as it came."""
+    source = _dict(event.get("source"))
+    return NewEvent(key=event_key(event), kind=str(event.get("type", "")), sender=str(source.get("userId", "")),
+                    payload=event)
+
+
+def event_key(event: dict) -> str:
+    """LINE's ``webhookEventId``; for an event without one, a stable digest of its content."""
+    key = event.get("webhookEventId")
+    if isinstance(key, str) and key:
+        return key[:64]
+    import hashlib
+
+    return "sha:" + hashlib.sha256(json.dumps(event, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:60]
+
+
+def read_event(payload: dict) -> Incoming:
+    """A stored event read back for answering: the request (None: nothing to answer) and its reply token."""
+    return Incoming(event_to_request(payload), str(payload.get("replyToken") or ""))
+
 
 
 def event_to_request(payload: dict) -> Request | None:
@@ -352,7 +376,7 @@ def _callback() -> Response:
     if not events:
         return Response("OK", mimetype="text/plain")  # LINE's "Verify" button
     try:
-        current_app.config["BOT_ENGINE"].store_events(events)
+        current_app.config["BOT_ENGINE"].store_events([new_event(event) for event in events])
     except OperationalError:
         log.exception("could not store events; LINE will redeliver")
         return _bad("storage unavailable", 503)

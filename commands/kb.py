@@ -87,7 +87,7 @@ def unanswered(limit: int, status: str) -> None:
 @click.option("--verbose", is_flag=True, help="Print every answer, not only the misses.")
 def evaluate(path: Path, min_share: float, verbose: bool) -> None:
     """Run a question file through the LINE pipeline (on a scratch database) and print the misses."""
-    from bot import build_engine
+    from compose import build_engine
     from core.evaluation import load_questions, run, summary
     from db.migrate import upgrade
 

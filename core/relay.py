@@ -25,10 +25,8 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from core.engine import Outgoing
+from core.outbox import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +49,6 @@ def encode(rows: list[Outgoing]) -> bytes:
 
 
 def decode(data: bytes) -> list[Outgoing]:
-    from core.engine import Outgoing
-
     return [Outgoing(id=int(r["id"]), kind=str(r["kind"]), reply_token=str(r["reply_token"]), to=str(r["to"]),
                      payload=r["payload"], not_after=datetime.fromisoformat(r["not_after"]) if r["not_after"] else None,
                      attempts=int(r["attempts"]), retry_key=str(r["retry_key"])) for r in json.loads(data)]

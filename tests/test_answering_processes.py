@@ -20,7 +20,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from bot import create_app
-from core.engine import LEASE, Outgoing
+from core.outbox import LEASE, Outgoing
 from core.relay import MAX_DATAGRAM, ReplyInbox, ReplyRelay, decode, encode, send_socket_path
 from core.wake import WakeSocket
 from db.models import InboundEvent, Outbox

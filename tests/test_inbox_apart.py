@@ -84,7 +84,7 @@ def test_the_webhook_acknowledges_while_an_answer_holds_the_main_files_write_loc
 def test_an_answer_committed_just_before_a_crash_is_not_given_again_and_its_mark_is_mended(
         sqlite_url: str, fake_line: FakeLine, monkeypatch: pytest.MonkeyPatch):
     from bot import create_app
-    from core.engine import Engine
+    from core.inbox import Inbox
 
     settings = make_settings(sqlite_url, fake_line)
     first = create_app(settings, start_workers=False)
@@ -92,7 +92,7 @@ def test_an_answer_committed_just_before_a_crash_is_not_given_again_and_its_mark
     assert _post(first, *events) == 200
     # The process dies after the answers commit in the main file and before the inbox's file records them.
     with monkeypatch.context() as patch:
-        patch.setattr(Engine, "_finish_in_inbox", lambda self, marks, forgotten: None)
+        patch.setattr(Inbox, "finish", lambda self, marks, forgotten: None)
         leased = first.config["BOT_ENGINE"].process_next()
     assert leased is not None and len(leased) == 3
     first.config["BOT_ENGINE"].dispose()
@@ -143,7 +143,7 @@ def test_an_erasure_answered_just_before_a_crash_is_finished_in_the_inbox_after_
         sqlite_url: str, fake_line: FakeLine, monkeypatch: pytest.MonkeyPatch):
     """PDPA: "ลบข้อมูลของฉัน" erases the person's stored LINE events too, which live in the inbox's file."""
     from bot import create_app
-    from core.engine import Engine
+    from core.inbox import Inbox
 
     person, other = "U" + "7" * 32, "U" + "8" * 32
     settings = make_settings(sqlite_url, fake_line)
@@ -156,7 +156,7 @@ def test_an_erasure_answered_just_before_a_crash_is_finished_in_the_inbox_after_
     confirmed = postback_event(confirm, person)
     assert _post(first, confirmed) == 200
     with monkeypatch.context() as patch:  # the process dies between the two commits
-        patch.setattr(Engine, "_finish_in_inbox", lambda self, marks, forgotten: None)
+        patch.setattr(Inbox, "finish", lambda self, marks, forgotten: None)
         for reply in first.config["BOT_ENGINE"].process_next() or []:
             first.config["BOT_ENGINE"].deliver(reply)
     assert "ลบข้อมูลส่วนบุคคลของคุณเรียบร้อยแล้ว" in str(fake_line.reply_for(confirmed["replyToken"]))

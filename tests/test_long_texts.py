@@ -2,7 +2,7 @@
 
 Two halves: no handler's own reading of a message grows with its length (the Thai pipeline's own cost is capped
 by its module), and the answering worker does not hold everyone's answers behind one slow event (head-of-line
-blocking: ``Engine._process_batch``'s time budget)."""
+blocking: ``BatchAnswerer._process_batch``'s time budget)."""
 
 from __future__ import annotations
 
@@ -157,9 +157,9 @@ def test_one_persons_messages_keep_their_order_behind_their_own_long_text(sqlite
 
 def test_a_transaction_past_its_time_budget_lets_its_answers_leave(sqlite_bot: Bot, monkeypatch: pytest.MonkeyPatch):
     """With no budget at all, each transaction answers one event: none is lost, none answered twice."""
-    import core.engine
+    import core.answering
 
-    monkeypatch.setattr(core.engine, "BATCH_BUDGET_S", 0.0)
+    monkeypatch.setattr(core.answering, "BATCH_BUDGET_S", 0.0)
     bot = sqlite_bot
     events = [text_event(f"หมวด {i % 7 + 1}", "U" + f"{i:032x}") for i in range(6)]
     assert bot.post(*events).status_code == 200
@@ -185,7 +185,8 @@ def _requests(draw_spec: list[tuple[int, bool]]) -> tuple[list[Any], list[Any]]:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 4), st.booleans()), max_size=40))
 def test_light_first_keeps_each_persons_order_and_puts_nobody_behind_anothers_long_text(spec: list[tuple[int, bool]]):
-    from core.engine import _heavy, _light_first
+    from core.answering import heavy as _heavy
+    from core.answering import light_first as _light_first
 
     rows, reqs = _requests(spec)
     order = _light_first(rows, reqs)
