@@ -1,5 +1,5 @@
-"""The LINE rich menu: six areas (PMQA, KPI, บันทึกกิจกรรม, กิจกรรมของฉัน, ตารางคลินิก, ช่วยเหลือ), its image
-drawn in code, created and set as the default through the Messaging API.
+"""The LINE rich menu: six areas (PMQA, KPI, บันทึกกิจกรรม, กิจกรรมของฉัน, ตารางคลินิก, ช่วยเหลือ), declared by
+their handlers, its image drawn in code, created and set as the default through the Messaging API.
 
 The image's labels are drawn with a Thai font: ``RICHMENU_FONT`` if it names one, else Debian's fonts-thai-tlwg
 (``make richmenu`` and ``.ci/run`` install it). Without any Thai font, English labels with Pillow's built-in font,
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass
 
 from linebot.v3.messaging import (
     ApiClient,
@@ -26,28 +25,16 @@ from linebot.v3.messaging import (
 from PIL import Image, ImageDraw, ImageFont
 
 from core.config import Settings
+from core.features import MenuArea
+from handlers import features
 
 WIDTH, HEIGHT = 2500, 1686
 COLUMNS, ROWS = 3, 2
 MENU_NAME = "nso-pmqa-bot-main"
 
 
-@dataclass(frozen=True)
-class Area:
-    thai: str
-    english: str
-    text: str
-    colour: str
-
-
-AREAS: tuple[Area, ...] = (
-    Area("PMQA 4.0", "PMQA 4.0", "PMQA 4.0 คืออะไร", "#1B5E20"),
-    Area("สถานะ KPI", "KPI", "สถานะ KPI", "#0D47A1"),
-    Area("บันทึกกิจกรรม", "LOG ACTIVITY", "บันทึกกิจกรรม", "#E65100"),
-    Area("กิจกรรมของฉัน", "MY ACTIVITIES", "กิจกรรมของฉัน", "#6A1B9A"),
-    Area("ตารางคลินิก", "CLINIC", "ตารางคลินิก PMQA", "#00695C"),
-    Area("ช่วยเหลือ", "HELP", "ช่วยเหลือ", "#37474F"),
-)
+#: The areas the handlers declare (``rich_menu`` on each: ``core.features``), in their places.
+AREAS: tuple[MenuArea, ...] = features().rich_menu
 
 
 def _cell(index: int) -> tuple[int, int, int, int]:

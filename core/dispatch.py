@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.orm import Session
 
 from core.config import Settings
+from core.features import Features, Rule
 from core.messages import Push, Reply, Request
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class Context:
     topic_writes: dict | None = None
     #: A group or room: everyone there reads the answer, so the handlers see a stranger (``Dispatcher.dispatch``).
     shared_chat: bool = False
+    #: What the handlers declared (the help, the menus, the erasers), set by the dispatcher.
+    features: Features = field(default_factory=Features)
 
     def push(self, to: str, reply: Reply) -> None:
         """Queue a message to someone else; it is sent only if the transaction commits."""
@@ -75,7 +78,9 @@ def shared_view(ctx: Context) -> None:
 
 class Handler(Protocol):
     """``check``: does this request concern me? ``handle``: the reply. A handler may also have
-    ``interrupts(req, ctx) -> bool``: this message starts my own thing even while another flow is open."""
+    ``interrupts(req, ctx) -> bool``: this message starts my own thing even while another flow is open;
+    and the declarations of ``core.features`` (who may use its commands, its help and menu entries, what it
+    erases)."""
 
     name: str
 
@@ -89,12 +94,14 @@ class Dispatcher:
         self.handlers = handlers
         self.fallback = fallback
         self.by_name = {h.name: h for h in [*handlers, fallback]}
+        self.features = Features.of([*handlers, fallback])
 
     def dispatch(self, req: Request, ctx: Context) -> Reply:
         if req.chat_type != "user":
             shared_view(ctx)
+        ctx.features = self.features
         handler = self.route(req, ctx)
-        reply = handler.handle(req, ctx)
+        reply = self.refusal(handler, req, ctx) or handler.handle(req, ctx)
         if not reply.handler:
             reply = Reply(messages=reply.messages, choices=reply.choices, handler=handler.name, topic=reply.topic)
         if reply.topic:
@@ -102,6 +109,20 @@ class Dispatcher:
 
             remember(ctx.session, req, reply.topic, ctx.now, ctx.topic_writes, ctx.topics)
         return reply
+
+    @staticmethod
+    def refusal(handler: Handler, req: Request, ctx: Context) -> Reply | None:
+        """The access rule the handler declared for this request's command (``access`` and ``command_of``):
+        the polite reply when this person may not, else None. A handler may dress a refusal in its own
+        flow's way (``refused``: a note that the flow timed out, ending it)."""
+        access: dict[str, Rule] | None = getattr(handler, "access", None)
+        if not access:
+            return None
+        command = handler.command_of(req, ctx)  # type: ignore[attr-defined]
+        rule = access.get(command)
+        reply = rule.refusal(ctx) if rule is not None else None
+        refused = getattr(handler, "refused", None)
+        return refused(req, ctx, command, reply) if reply is not None and refused is not None else reply
 
     def route(self, req: Request, ctx: Context) -> Handler:
         conv = ctx.conversation

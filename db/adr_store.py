@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from db.erasure import Erasure
 from db.models import AdrDraft
 
 #: Drafts one person may keep; the oldest is never dropped silently, the person is asked to delete one.
@@ -47,10 +48,9 @@ def delete_one(session: Session, line_user_id: str, draft_id: int) -> bool:
     return bool(result.rowcount)
 
 
-def forget(session: Session, line_user_id: str) -> int:
+def erase_drafts(erasure: Erasure) -> None:
     """PDPA erasure: every kept draft of the person goes (they hold nothing the office counts)."""
-    result = session.execute(delete(AdrDraft).where(AdrDraft.line_user_id == line_user_id))
-    return result.rowcount or 0
+    erasure.session.execute(delete(AdrDraft).where(AdrDraft.line_user_id == erasure.line_user_id))
 
 
-__all__ = ["MAX_DRAFTS", "count_of", "delete_one", "drafts_of", "forget", "numbered", "save"]
+__all__ = ["MAX_DRAFTS", "count_of", "delete_one", "drafts_of", "erase_drafts", "numbered", "save"]

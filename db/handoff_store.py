@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.messages import Reply
 from db import kept_store
+from db.erasure import Erasure
 from db.models import AuditLog, Unanswered, User
 from knowledge.kept import thai_when
 from knowledge.schema import MAX_ANSWER_CHARS
@@ -115,13 +116,21 @@ def answered_note(row: Unanswered, session: Session) -> str:
     return f"คำถามนี้มีผู้ตอบแล้วค่ะ โดย {author_name(who) or 'เจ้าหน้าที่'} เมื่อ {when}"
 
 
-def forget_person(session: Session, line_user_id: str) -> None:
+def erase_questions(erasure: Erasure) -> None:
+    """PDPA erasure of the questions a person asked that the bot could not answer: the rows stay (they are
+    counted), without who asked or what."""
+    erasure.session.execute(update(Unanswered).where(Unanswered.line_user_id == erasure.line_user_id)
+                            .values(line_user_id="", text="", normalized="", answer=""))
+
+
+def erase_loop(erasure: Erasure) -> None:
     """PDPA erasure of what the loop stored about a person: their sign-in links, their name on the answers they
     wrote (the answers stay: they are the office's content) and on the questions they answered."""
     from sqlalchemy import delete
 
     from db.backoffice import KeptAnswer, LoginLink
 
+    session, line_user_id = erasure.session, erasure.line_user_id
     session.execute(delete(LoginLink).where(LoginLink.line_user_id == line_user_id))
     # updated_at moves, so every process's knowledge base drops the name from the answers' sources.
     from db.models import utcnow

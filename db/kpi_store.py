@@ -7,10 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.erasure import ERASED_NAME, Erasure
 from db.kpi import KpiChange, KpiResult, KpiYear
 from db.models import AuditLog, utcnow
 from db.parsed import Memo, ParsedCatalogues
@@ -230,3 +231,12 @@ def _dec(value: float | None) -> Decimal | None:
 
 def _s(value: Decimal | None) -> str | None:
     return None if value is None else format(Decimal(value).normalize(), "f")
+
+
+def erase_changes(erasure: Erasure) -> None:
+    """PDPA erasure: KPI results a person recorded keep their history, under the erasure's random key and
+    without their name."""
+    session, uid = erasure.session, erasure.line_user_id
+    session.execute(update(KpiChange).where(KpiChange.changed_by == uid)
+                    .values(changed_by=erasure.token, changed_by_name=ERASED_NAME))
+    session.execute(update(KpiResult).where(KpiResult.updated_by == uid).values(updated_by=erasure.token))

@@ -1,8 +1,17 @@
-"""Handlers: plain request in, plain reply out. The order in ``build_dispatcher`` is the priority."""
+"""Handlers: plain request in, plain reply out. The order in ``build_dispatcher`` is the priority.
+
+Each handler declares who may use its commands, its help and menu entries, and what it erases for PDPA
+(``core.features``); the dispatcher applies and gathers them.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from sqlalchemy.orm import Session
+
 from core.dispatch import Dispatcher, Handler
+from core.features import Features
 
 
 def build_dispatcher() -> Dispatcher:
@@ -22,3 +31,16 @@ def build_dispatcher() -> Dispatcher:
                                SmallTalkHandler(), RegistrationHandler(), AdrHandler(), ActivitiesHandler(),
                                KpiHandler()]
     return Dispatcher(handlers, fallback=KnowledgeHandler())
+
+
+@lru_cache(maxsize=1)
+def features() -> Features:
+    """What the bot's handlers declare (the rich menu is drawn from it, outside any chat)."""
+    return build_dispatcher().features
+
+
+def erase_person(session: Session, line_user_id: str) -> int:
+    """Erase a person as "ลบข้อมูลของฉัน" does: every handler's declared erasers and the core's (``db.erasure``)."""
+    from db.erasure import erase_person as erase
+
+    return erase(session, line_user_id, features().erasers)

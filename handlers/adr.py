@@ -15,9 +15,11 @@ from adr import check, count_chars, join_parts, praden_of
 from adr.render import report_card, report_text
 from adr.rules import Rules, load_rules, rules_path
 from core.dispatch import Context
+from core.features import HelpEntry, MenuEntry
 from core.messages import Choice, Reply, Request, Text
 from db import adr_store
 from db.activity_store import bangkok_today, thai_date
+from handlers.access import only, personal
 from handlers.common import ask, command, folded_words, is_command, private_chat, tap
 from handlers.flow import Flow, is_cancel, looks_like_question
 from handlers.help import HELP_WORDS
@@ -62,6 +64,19 @@ def _praden_code(flat: str) -> str:
 class AdrHandler:
     name = "adr"
     flow = Flow("adr", "การตรวจร่างคำตอบ")
+
+    #: Kept drafts are a person's own: listed, shown, checked or deleted only in a one-on-one chat.
+    access = {"drafts": only(personal("ร่างของแต่ละคน กรุณาดูในแชตส่วนตัวกับบอทนะคะ"))}
+    help = (HelpEntry(4, "ตรวจร่างคำตอบ PMQA ก่อนส่งคณะทำงาน (ADR ครบไหม เกิน 3,000 อักขระไหม ปีถูกไหม) — "
+                         "พิมพ์ “ตรวจคำตอบ ADR” หรือ “ตรวจคำตอบ ADR ประเด็น 3.4” แล้วขึ้นบรรทัดใหม่วางร่าง · "
+                         "ร่างที่บันทึกไว้: “ร่างของฉัน”"),)
+    menu = (MenuEntry(6, ask("ตรวจร่างคำตอบ ADR", "ตรวจคำตอบ ADR")),)
+    erases = (adr_store.erase_drafts,)
+
+    def command_of(self, req: Request, ctx: Context) -> str:
+        if req.kind != "text":
+            return ""
+        return "drafts" if self._own_command(req.text) else ""
 
     # ----- routing ---------------------------------------------------------------------------
     def interrupts(self, req: Request, ctx: Context) -> bool:
@@ -256,8 +271,6 @@ class AdrHandler:
                           "ร่างเป็นของคุณเท่านั้น และจะถูกลบเมื่อสั่ง “ลบข้อมูลของฉัน”", [ask("ร่างของฉัน")])
 
     def mine(self, req: Request, ctx: Context) -> Reply:
-        if req.chat_type != "user":
-            return private_chat(ctx, "ร่างของแต่ละคน กรุณาดูในแชตส่วนตัวกับบอทนะคะ")
         drafts = adr_store.drafts_of(ctx.session, req.user_id)
         if not drafts:
             return Reply.text("ยังไม่มีร่างที่บันทึกไว้ค่ะ ตรวจร่างด้วย “ตรวจคำตอบ ADR” แล้วแตะ “บันทึกร่าง”",
@@ -273,8 +286,6 @@ class AdrHandler:
         return Reply.text(text, [ask("ดูร่าง 1"), ask("ตรวจร่าง 1"), ask("ลบร่าง 1")])
 
     def numbered(self, req: Request, ctx: Context, verb: str, number: int) -> Reply:
-        if req.chat_type != "user":
-            return private_chat(ctx, "ร่างของแต่ละคน กรุณาดูในแชตส่วนตัวกับบอทนะคะ")
         draft = adr_store.numbered(ctx.session, req.user_id, number)
         if draft is None:
             return Reply.text(f"ไม่พบร่างที่ {number} ค่ะ พิมพ์ “ร่างของฉัน” เพื่อดูรายการ", [ask("ร่างของฉัน")])

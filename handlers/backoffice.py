@@ -10,6 +10,7 @@ from core.dispatch import Context
 from core.messages import Reply, Request
 from core.signin import BACK_OFFICE_ROLES, LINK_TTL, make_link
 from db.models import AuditLog
+from handlers.access import only, personal, role
 from handlers.common import is_command
 
 LINK_WORDS = ("เว็บผู้ดูแล", "เว็บแอดมิน", "หน้าเว็บผู้ดูแล", "เข้าเว็บผู้ดูแล", "ขอลิงก์เว็บผู้ดูแล", "backoffice",
@@ -18,16 +19,17 @@ LINK_WORDS = ("เว็บผู้ดูแล", "เว็บแอดมิ�
 
 class BackOfficeLinkHandler:
     name = "backoffice"
+    access = {"link": only(
+        role(BACK_OFFICE_ROLES, "ขออภัยค่ะ เว็บผู้ดูแลเปิดได้เฉพาะผู้ดูแลระบบ ผู้ดูแลเนื้อหา (editor) และผู้บริหาร (manager) เท่านั้น"),
+        personal(text="ลิงก์เข้าเว็บผู้ดูแลเป็นของแต่ละคน กรุณาขอในแชตส่วนตัวกับบอทนะคะ"))}
+
+    def command_of(self, req: Request, ctx: Context) -> str:
+        return "link"
 
     def check(self, req: Request, ctx: Context) -> bool:
         return req.kind == "text" and is_command(req.text, *LINK_WORDS)
 
     def handle(self, req: Request, ctx: Context) -> Reply:
-        if ctx.role not in BACK_OFFICE_ROLES:
-            return Reply.text("ขออภัยค่ะ เว็บผู้ดูแลเปิดได้เฉพาะผู้ดูแลระบบ ผู้ดูแลเนื้อหา (editor) และผู้บริหาร "
-                              "(manager) เท่านั้น")
-        if req.chat_type != "user":
-            return Reply.text("ลิงก์เข้าเว็บผู้ดูแลเป็นของแต่ละคน กรุณาขอในแชตส่วนตัวกับบอทนะคะ")
         if not ctx.settings.signing_key:
             return Reply.text("ขออภัยค่ะ ระบบนี้ยังไม่ได้ตั้งค่าเว็บผู้ดูแล (ไม่มี LINE channel secret หรือ BOT_SECRET_KEY)")
         link = make_link(ctx.settings, ctx.session, req.user_id, ctx.now)

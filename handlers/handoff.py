@@ -31,6 +31,7 @@ KEEP_LABEL = "ส่ง+บันทึกเป็นคำตอบ"
 class HandoffHandler:
     name = "handoff"
     flow = Flow("handoff", "การส่งคำถามถึงเจ้าหน้าที่")
+    erases = (store.erase_loop,)
 
     def interrupts(self, req: Request, ctx: Context) -> bool:
         """Asking for a person works in the middle of any other flow."""

@@ -2,39 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.dispatch import Context
-from core.messages import Choice, Reply, Request
-from handlers.common import ask, is_command
+from core.features import HelpEntry, MenuArea
+from core.messages import Reply, Request
+from handlers.common import is_command
 
 HELP_WORDS = ("ช่วยเหลือ", "เมนู", "help", "menu", "วิธีใช้", "ใช้ยังไง", "ทำอะไรได้บ้าง", "สวัสดี", "hello", "hi", "start")
 
-MENU_CHOICES: tuple[Choice, ...] = (
-    ask("PMQA 4.0 คืออะไร"),
-    ask("7 หมวด PMQA", "PMQA มีกี่หมวด"),
-    ask("เขียนคำตอบแบบ ADR", "ADR คืออะไร"),
-    ask("ตารางคลินิก", "ตารางคลินิก PMQA"),
-    ask("สถานะ KPI"),
-    ask("ตรวจร่างคำตอบ ADR", "ตรวจคำตอบ ADR"),
-    ask("บันทึกกิจกรรม"),
-    ask("กิจกรรมของฉัน"),
-    ask("ลงทะเบียน"),
-)
+GREETING = "สวัสดีค่ะ น้องบอท PMQA ของ สสช. ช่วยได้ {count} เรื่องค่ะ"
 
-HELP_TEXT = (
-    "สวัสดีค่ะ น้องบอท PMQA ของ สสช. ช่วยได้ 4 เรื่องค่ะ\n"
-    "1) ตอบคำถาม PMQA 4.0 — เช่น “หมวด 3 คืออะไร”, “ประเด็น 4.2 ระดับ advance”, “ADR คืออะไร”, "
-    "“คลินิกหมวด 2 วันไหน”\n"
-    "2) บันทึกการเข้าร่วมกิจกรรมส่งเสริมคุณธรรม — พิมพ์ “บันทึกกิจกรรม” หรือเล่าเป็นประโยค เช่น "
-    "“เมื่อวานเข้าอบรม No Gift Policy”\n"
-    "3) สถานะตัวชี้วัด (KPI) ของสำนักงาน — พิมพ์ “สถานะ KPI” หรือ “ตัวชี้วัดที่ 3”\n"
-    "4) ตรวจร่างคำตอบ PMQA ก่อนส่งคณะทำงาน (ADR ครบไหม เกิน 3,000 อักขระไหม ปีถูกไหม) — พิมพ์ “ตรวจคำตอบ ADR” "
-    "หรือ “ตรวจคำตอบ ADR ประเด็น 3.4” แล้วขึ้นบรรทัดใหม่วางร่าง · ร่างที่บันทึกไว้: “ร่างของฉัน”\n"
-    "ผู้ที่ยังไม่ได้ลงทะเบียน พิมพ์ “ลงทะเบียน” ได้เลยค่ะ · พิมพ์ “เมนู” เพื่อดูข้อความนี้อีกครั้ง"
-)
+
+def help_text(entries: Sequence[HelpEntry]) -> str:
+    """The greeting, every feature's numbered line (``help`` on the handlers, in order), then the hints."""
+    topics = [e.text for e in entries if not e.footnote]
+    lines = [GREETING.format(count=len(topics)), *(f"{i}) {text}" for i, text in enumerate(topics, start=1))]
+    footnotes = [e.text for e in entries if e.footnote]
+    return "\n".join([*lines, " · ".join(footnotes)] if footnotes else lines)
 
 
 class HelpHandler:
     name = "help"
+    help = (HelpEntry(99, "พิมพ์ “เมนู” เพื่อดูข้อความนี้อีกครั้ง", footnote=True),)
+    rich_menu = (MenuArea(6, "ช่วยเหลือ", "HELP", "ช่วยเหลือ", "#37474F"),)
 
     def check(self, req: Request, ctx: Context) -> bool:
         return req.kind == "follow" or (req.kind == "text" and is_command(req.text, *HELP_WORDS))
@@ -43,7 +34,7 @@ class HelpHandler:
         return req.kind == "text" and is_command(req.text, *HELP_WORDS)
 
     def handle(self, req: Request, ctx: Context) -> Reply:
-        return Reply.text(HELP_TEXT, MENU_CHOICES)
+        return Reply.text(help_text(ctx.features.help), ctx.features.menu)
 
 
 class NonTextHandler:
@@ -62,4 +53,4 @@ class NonTextHandler:
                 "ขออภัยค่ะ ตอนนี้บอทอ่านได้เฉพาะข้อความพิมพ์ ยังเปิดรูป ไฟล์ เสียง หรือตำแหน่งไม่ได้ "
                 "ลองพิมพ์คำถามเป็นข้อความ หรือแตะเมนูด้านล่างนะคะ"
             )
-        return Reply.text(text, MENU_CHOICES[:5])
+        return Reply.text(text, ctx.features.menu[:5])

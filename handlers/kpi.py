@@ -8,9 +8,11 @@ from datetime import timedelta, timezone
 from decimal import Decimal
 
 from core.dispatch import Context
+from core.features import HelpEntry, MenuArea, MenuEntry
 from core.messages import Card, CardRow, CardSection, Choice, Reply, Request, Text
 from db import kpi_store
 from db.kpi_store import RoundView
+from handlers.access import MANAGER_ROLES
 from handlers.common import PRIVATE_ONLY, ask, is_command, is_short, private_chat, tap
 from handlers.flow import Flow, is_cancel
 from knowledge.indicators import Indicator
@@ -27,7 +29,6 @@ _PLAIN_NUMBER = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,10})?")
 _KPI_WORDS = ("kpi", "ตัวชี้วัด", "เคพีไอ")
 NEED_REGISTER = ("ผลการดำเนินงานและคะแนนตัวชี้วัดดูได้เฉพาะบุคลากรที่ลงทะเบียนแล้วค่ะ "
                  "พิมพ์ “ลงทะเบียน” เพื่อส่งคำขอ แล้วรอผู้ดูแลระบบอนุมัตินะคะ")
-MANAGER_ROLES = {"manager", "admin"}
 #: Typed at the confirmation, these work like its buttons.
 CONFIRM_WORDS = ("ยืนยัน", "ยืนยันบันทึกผล", "ตกลง", "ใช่", "ok", "โอเค", "ถูกต้อง")
 _BANGKOK = timezone(timedelta(hours=7))
@@ -60,6 +61,10 @@ def _units(view: RoundView) -> dict[str, str]:
 
 class KpiHandler:
     name = "kpi"
+    help = (HelpEntry(3, "สถานะตัวชี้วัด (KPI) ของสำนักงาน — พิมพ์ “สถานะ KPI” หรือ “ตัวชี้วัดที่ 3”"),)
+    menu = (MenuEntry(5, ask("สถานะ KPI")),)
+    rich_menu = (MenuArea(2, "สถานะ KPI", "KPI", "สถานะ KPI", "#0D47A1"),)
+    erases = (kpi_store.erase_changes,)
     #: A proposed result waiting for its confirmation, so that "ยืนยัน" or "ยกเลิก" typed works like the buttons.
     flow = Flow("kpi", "การบันทึกผลตัวชี้วัด")
 

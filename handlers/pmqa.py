@@ -6,7 +6,9 @@ import re
 from dataclasses import replace
 
 from core.dispatch import Context
+from core.features import HelpEntry, MenuArea, MenuEntry
 from core.messages import Card, CardSection, Choice, Message, Reply, Request, Text
+from db import handoff_store
 from db.models import Unanswered
 from handlers.common import ask, short_label, tap
 from handlers.handoff import FORWARD_CHOICE
@@ -154,6 +156,14 @@ def answer_unstated(found: Resolution, kb: KnowledgeBase) -> Reply:
 
 class KnowledgeHandler:
     name = "pmqa"
+    help = (HelpEntry(1, "ตอบคำถาม PMQA 4.0 — เช่น “หมวด 3 คืออะไร”, “ประเด็น 4.2 ระดับ advance”, “ADR คืออะไร”, "
+                         "“คลินิกหมวด 2 วันไหน”"),)
+    menu = (MenuEntry(1, ask("PMQA 4.0 คืออะไร")), MenuEntry(2, ask("7 หมวด PMQA", "PMQA มีกี่หมวด")),
+            MenuEntry(3, ask("เขียนคำตอบแบบ ADR", "ADR คืออะไร")), MenuEntry(4, ask("ตารางคลินิก", "ตารางคลินิก PMQA")))
+    rich_menu = (MenuArea(1, "PMQA 4.0", "PMQA 4.0", "PMQA 4.0 คืออะไร", "#1B5E20"),
+                 MenuArea(5, "ตารางคลินิก", "CLINIC", "ตารางคลินิก PMQA", "#00695C"))
+    #: The questions it could not answer are kept (for the content owners) with who asked.
+    erases = (handoff_store.erase_questions,)
 
     @staticmethod
     def _indicator(entry: Entry, ctx: Context) -> Reply | None:
@@ -233,10 +243,9 @@ class KnowledgeHandler:
             text += "\nแตะหัวข้อด้านล่าง หรือพิมพ์ “เมนู” เพื่อดูสิ่งที่บอทช่วยได้ค่ะ"
         else:
             text += "\nลองถามเรื่อง PMQA 4.0, KPI หรือกิจกรรมคุณธรรม หรือพิมพ์ “เมนู” ค่ะ"
-        from handlers.activity_language import reports_participation
-        from handlers.help import MENU_CHOICES
+        from handlers.activities.language import reports_participation
 
-        choices = [entry_choice(h.entry) for h in suggestions] or list(MENU_CHOICES[:4])
+        choices = [entry_choice(h.entry) for h in suggestions] or list(ctx.features.menu[:4])
         choices.append(FORWARD_CHOICE)  # a person answers what the bot cannot (handlers/handoff.py)
         if reports_participation(req.text):
             # "เข้าร่วมกิจกรรมเมื่อวาน" names no activity the bot knows: offer to log it step by step.

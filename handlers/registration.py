@@ -8,32 +8,20 @@ import re
 from sqlalchemy import select
 
 from core.dispatch import Context
+from core.features import HelpEntry, MenuEntry
 from core.messages import Card, CardRow, CardSection, Reply, Request
 from db import activity_store
 from db.models import AuditLog, User
-from handlers.common import ask, command, is_command, private_chat, tap
+from handlers.access import PENDING, only, personal, role
+from handlers.common import ask, command, is_command, tap
 from handlers.flow import Flow, is_cancel, looks_like_question
 from handlers.help import HELP_WORDS
 from thai import normalize
 
 REGISTER_WORDS = ("ลงทะเบียน", "ขอลงทะเบียน", "สมัคร", "สมัครสมาชิก", "สมัครใช้งาน", "register")
-NEED_REGISTER = ("ขออภัยค่ะ ต้องลงทะเบียนก่อนจึงจะบันทึกหรือดูข้อมูลส่วนนี้ได้ ยังไม่มีการบันทึกใด ๆ นะคะ\n"
-                 "พิมพ์ “ลงทะเบียน” แล้วกรอกชื่อ-นามสกุลและหน่วยงาน เมื่อผู้ดูแลระบบอนุมัติแล้วจะแจ้งทาง LINE นี้ค่ะ")
-PENDING = ("คำขอลงทะเบียนของคุณรอผู้ดูแลระบบอนุมัติอยู่ค่ะ ระหว่างนี้ยังบันทึกไม่ได้ "
-           "เมื่ออนุมัติแล้วบอทจะแจ้งทาง LINE นี้นะคะ")
 NAME_MAX = 100
 _NAME_OK = re.compile(r"^[\u0E00-\u0E7FA-Za-z][\u0E00-\u0E7FA-Za-z .'\-]*$")
 STATUS_TEXT = {"active": "อนุมัติแล้ว", "pending": "รออนุมัติ", "guest": "ไม่ได้อนุมัติ"}
-
-
-def need_registration(ctx: Context) -> Reply:
-    """What a person who is not (yet) registered is told when they try something for registered staff (in a
-    group: that it is for a one-on-one chat)."""
-    if ctx.shared_chat:
-        return private_chat(ctx)
-    if ctx.user is not None and ctx.user.status == "pending":
-        return Reply.text(PENDING)
-    return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
 
 
 def _unit_key(text: str) -> str:
@@ -59,6 +47,21 @@ def _name_problem(text: str) -> str:
 class RegistrationHandler:
     name = "register"
     flow = Flow("register", "การลงทะเบียน")
+
+    # Names and units are not typed where a group reads them; only an admin decides a request.
+    access = {"register": only(personal("กรุณาลงทะเบียนในแชตส่วนตัวกับบอทนะคะ (ข้อมูลส่วนบุคคลไม่ควรพิมพ์ในกลุ่ม)")),
+              "decide": only(role({"admin"}, "ขออภัยค่ะ การอนุมัติการลงทะเบียนทำได้เฉพาะผู้ดูแลระบบ (admin) เท่านั้น"))}
+    help = (HelpEntry(90, "ผู้ที่ยังไม่ได้ลงทะเบียน พิมพ์ “ลงทะเบียน” ได้เลยค่ะ", footnote=True),)
+    menu = (MenuEntry(9, ask("ลงทะเบียน")),)
+    erases = (activity_store.erase_registration,)
+
+    def command_of(self, req: Request, ctx: Context) -> str:
+        if req.kind == "postback":
+            action, _, target = req.data.removeprefix("reg:").partition("|")
+            return "decide" if action in {"approve", "reject"} and target else ""
+        if is_cancel(req):
+            return ""
+        return "register" if is_command(req.text, *REGISTER_WORDS) else ""
 
     def check(self, req: Request, ctx: Context) -> bool:
         if req.kind == "postback":
@@ -95,8 +98,6 @@ class RegistrationHandler:
 
     # ----- the person ------------------------------------------------------------------------
     def _start(self, req: Request, ctx: Context) -> Reply:
-        if ctx.shared_chat:
-            return private_chat(ctx, "กรุณาลงทะเบียนในแชตส่วนตัวกับบอทนะคะ (ข้อมูลส่วนบุคคลไม่ควรพิมพ์ในกลุ่ม)")
         user = ctx.user
         if user is not None and user.status == "active":
             who = f"{user.full_name} ({user.unit})" if user.full_name else "บัญชีนี้"
@@ -173,8 +174,6 @@ class RegistrationHandler:
         action, _, target = req.data.removeprefix("reg:").partition("|")
         if action not in {"approve", "reject"} or not target:
             return Reply.text("ขออภัยค่ะ ปุ่มนี้ใช้ไม่ได้แล้ว")
-        if ctx.role != "admin":
-            return Reply.text("ขออภัยค่ะ การอนุมัติการลงทะเบียนทำได้เฉพาะผู้ดูแลระบบ (admin) เท่านั้น")
         # Locked on PostgreSQL, so two admins tapping at once decide once.
         user = ctx.session.scalar(select(User).where(User.line_user_id == target).with_for_update())
         if user is None:
@@ -198,4 +197,4 @@ class RegistrationHandler:
         return Reply.text(f"ไม่อนุมัติคำขอของ {who} แล้วค่ะ แจ้งผู้ขอทาง LINE แล้ว")
 
 
-__all__ = ["NEED_REGISTER", "REGISTER_WORDS", "RegistrationHandler", "need_registration"]
+__all__ = ["REGISTER_WORDS", "RegistrationHandler"]

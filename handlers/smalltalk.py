@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from core.dispatch import Context
 from core.messages import Reply, Request
-from handlers.help import MENU_CHOICES
 from knowledge.smalltalk import SmallTalk, core_of, reply_for
 
 #: Small talk that no flow step expects as its answer.
@@ -46,5 +45,5 @@ class SmallTalkHandler:
         text = reply_for(intent, int(ctx.now.timestamp()))
         if intent.contact:
             text = f"{text}\n{talk.contact}"
-        choices = MENU_CHOICES[:6] if intent.menu or intent.contact else ()
+        choices = ctx.features.menu[:6] if intent.menu or intent.contact else ()
         return Reply.text(text, choices, handler=f"smalltalk-{intent.id}")

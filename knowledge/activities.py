@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.loader import read_yaml
+from knowledge.yamltext import read_yaml
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 LABEL_MAX = 20

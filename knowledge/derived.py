@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from knowledge.activities import latest_activities_path, load_activities
+from knowledge.indicators import latest_catalogue_path, load_catalogue
 from knowledge.schema import Entry
 from scoring import format_number
 
@@ -17,8 +19,6 @@ INDICATOR_ATTRIBUTES = ("หน่วยงานรับผิดชอบ", "
 
 
 def indicator_entries(knowledge_dir: Path) -> list[Entry]:
-    from knowledge.indicators import latest_catalogue_path, load_catalogue
-
     folder = knowledge_dir / "indicators"
     if not any(folder.glob("fy*.yaml")):
         return []
@@ -56,8 +56,6 @@ def indicator_entries(knowledge_dir: Path) -> list[Entry]:
 
 
 def activity_entries(knowledge_dir: Path) -> list[Entry]:
-    from knowledge.activities import latest_activities_path, load_activities
-
     path = latest_activities_path(knowledge_dir / "activities")
     if path is None:
         return []

@@ -6,15 +6,9 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.derived import derived_entries
 from knowledge.schema import Entry, SchemaError, check_links, parse_entry
-
-#: libyaml's C parser when PyYAML was built with it (it is in the wheels): ~10× faster at start-up.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def read_yaml(text: str) -> object:
-    """Parse YAML safely (plain data only, no Python objects)."""
-    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader
+from knowledge.yamltext import read_yaml
 
 
 def load_yaml(path: Path) -> object:
@@ -43,8 +37,6 @@ def load_entry_files(folder: Path) -> list[Entry]:
 
 def load_entries(knowledge_dir: Path) -> list[Entry]:
     """All entries the bot answers from: the PMQA files plus entries derived from the catalogues."""
-    from knowledge.derived import derived_entries
-
     entries = load_entry_files(knowledge_dir / "pmqa") + derived_entries(knowledge_dir)
     check_links(entries)
     return entries

@@ -1,24 +1,55 @@
 """Scoring a whole round of a catalogue, optionally with results a manager has just typed.
 
-Works on anything shaped like ``knowledge.indicators.Catalogue`` (duck typing), so the scoring package
-keeps no import of the knowledge package and stays pure.
+Works on anything of the shape below (the knowledge package's catalogue is one), so the scoring package
+imports nothing of the knowledge package and stays pure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Protocol
 
-from scoring.core import score
+from scoring.core import HasTargets, score
 from scoring.numbers import Number, to_decimal
 from scoring.totals import ScoredIndicator
 
-if TYPE_CHECKING:
-    from knowledge.indicators import Catalogue
+
+class RoundResult(HasTargets, Protocol):
+    """One indicator's targets in a round, with the result the source gives (None: not yet known)."""
+
+    @property
+    def result(self) -> Decimal | None: ...
+
+
+class ScoredItem(Protocol):
+    """What scoring reads of an indicator."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def component(self) -> int: ...
+    @property
+    def weight(self) -> Decimal: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def rounds(self) -> Mapping[int, RoundResult]: ...
+
+
+class Indicators(Protocol):
+    """What scoring reads of a fiscal year's catalogue."""
+
+    @property
+    def fiscal_year(self) -> int: ...
+    @property
+    def indicators(self) -> Sequence[ScoredItem]: ...
 
 
 def score_round(
-    catalogue: Catalogue,
+    catalogue: Indicators,
     months: int,
     results: Mapping[int, Number] | None = None,
     *,

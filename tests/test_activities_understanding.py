@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from db import activity_store as store
-from handlers.activities import day_problem, parse_day, reports_participation, understand
+from handlers.activities.language import day_problem, parse_day, reports_participation, understand
 from knowledge.activities import load_activities
 
 PLAN = load_activities(Path(__file__).resolve().parent.parent / "knowledge" / "activities" / "fy2567.yaml")

@@ -219,7 +219,7 @@ def test_topics_are_erased_with_the_person(sqlite_bot: Bot):
 
     _say(sqlite_bot, "ประเด็น 4.2 คืออะไร")
     with transaction(sqlite_bot.engine.sessions) as session:
-        from db.activity_store import forget_person
+        from handlers import erase_person as forget_person
 
         assert session.scalars(select(TopicMemory).where(TopicMemory.line_user_id == STAFF)).all()
         forget_person(session, STAFF)

@@ -21,9 +21,11 @@ STAFF = "U" + "3" * 32
 LONG = ("เมื่อวานไปทำบุญตักบาตร วันที่ 5 เม.ย. 2567 ตัวชี้วัดที่ 3 บันทึกผล 12 สมชาย ใจดี ยืนยัน " * 80)[:5000]
 #: The Thai pipeline's entry points as each handler module imports them.
 PIPELINE = [("handlers.common", "fold"), ("handlers.flow", "normalize"), ("handlers.registration", "normalize"),
-            ("handlers.activities", "normalize"), ("handlers.activities", "prepare"),
-            ("handlers.activity_language", "normalize"), ("handlers.activity_language", "prepare"),
-            ("handlers.activity_language", "tokenize"), ("handlers.kpi", "normalize"), ("handlers.kpi", "prepare")]
+            ("handlers.activities.common", "normalize"), ("handlers.activities.common", "prepare"),
+            ("handlers.activities.logging_flow", "normalize"), ("handlers.activities.reports", "normalize"),
+            ("handlers.activities.reports", "prepare"),
+            ("handlers.activities.language", "normalize"), ("handlers.activities.language", "prepare"),
+            ("handlers.activities.language", "tokenize"), ("handlers.kpi", "normalize"), ("handlers.kpi", "prepare")]
 
 
 def register(bot: Bot, user: str, role: str = "staff") -> None:

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from db.activity_store import MONTHS_SHORT
 from db.kpi import KpiResult
-from handlers.activity_language import _MONTH_NAMES as MONTH_NAMES
-from handlers.activity_language import _MONTH_SPOKEN as MONTH_SPOKEN
-from handlers.activity_language import date_example, day_problem, parse_day
+from handlers.activities.language import _MONTH_NAMES as MONTH_NAMES
+from handlers.activities.language import _MONTH_SPOKEN as MONTH_SPOKEN
+from handlers.activities.language import date_example, day_problem, parse_day
 from tests.conftest import Bot
 from tests.test_activities_support import STAFF, labels, records, register, use_clock
 
