@@ -42,13 +42,12 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
 # Load benchmark of the webhook against an echo baseline (README § Benchmark); about 3.5 minutes.
-# `make bench PROFILE=1` profiles the bot with py-spy instead; BENCH_ARGS passes options to bench/run.py.
+# It needs wrk (installed from Debian's package when run as root); BENCH_ARGS passes options to bench/run.py.
 bench: $(BIN)/.installed
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && { apt-get install -y -q wrk >/dev/null 2>&1 \
 		|| { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wrk >/dev/null 2>&1; }; }; } \
-		|| echo "wrk could not be installed: bench/run.py falls back to its Python client"
-	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
-	$(BIN)/python -m bench.run $(if $(PROFILE),--profile) $(BENCH_ARGS)
+		|| echo "wrk could not be installed: install it to run the benchmark"
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis

@@ -5,7 +5,7 @@
   same questions (the floor any Thai pipeline pays).
 * Start to healthy: the Procfile's web process on an empty SQLite database until /healthz is 200.
 
-Run: ``make bench-retrieval`` (or ``.venv/bin/python -m bench.retrieval``).
+Run: ``.venv/bin/python -m bench.retrieval``.
 """
 
 from __future__ import annotations

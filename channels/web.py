@@ -5,8 +5,8 @@ Who the page speaks as is decided by the server, never by the request (``identit
 * local mode (no LINE credentials, ``make run``): open, and the ``user`` in the request names a test person;
 * with LINE credentials, at ``/admin/chat`` (``channels/admin``): the signed-in person of the back office;
 * with LINE credentials, ``CHAT_PAGE_ENABLED=1`` and ``CHAT_PAGE_PASSWORD`` (HTTP basic auth): one fixed guest
-  with no role, whoever types the password. The password used to let the page name any LINE user, a manager
-  included: a skeleton key.
+  with no role, whoever types the password. The page never names a LINE user: a shared password would then
+  open anyone's account, a manager's included.
 """
 
 from __future__ import annotations

@@ -33,14 +33,14 @@ class Settings:
     port: int = 8000
     #: Seconds before a call to LINE's API gives up.
     line_api_timeout: float = 5.0
-    #: Background threads per process that turn stored events into replies (on SQLite one is plenty: the
-    #: single write lock serialises them; on PostgreSQL more may answer at once).
+    #: Threads per answering process that turn stored events into replies. One is the fastest on SQLite (its
+    #: single write lock serialises them) and on PostgreSQL alike (bench/results.md).
     worker_threads: int = 1
     #: Threads per process that send the replies, so that answering never waits for LINE's HTTP round trip.
     sender_threads: int = 4
-    #: Most events a worker answers per transaction. A transaction's own statements cost some 2-3 ms of CPU whatever
-    #: its size, so under a backlog 32 answers cost ~15% less CPU per event than 16 (``python -m bench.batches``: 0.40
-    #: against 0.47 ms, best of 3 rounds); the first reply of a full batch leaves some 10 ms later.
+    #: Most events a worker answers per transaction. A transaction's own statements cost the same whatever its
+    #: size, so under a backlog a bigger batch costs less CPU per event; the first reply of a full batch leaves
+    #: later (figures: bench/results.md).
     events_per_transaction: int = 32
     #: Seconds an answering worker waits, once woken, for more events to arrive before it claims them, so
     #: that one transaction answers more events (``Engine._gather``); a reply leaves this much later.

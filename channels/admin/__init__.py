@@ -6,18 +6,10 @@ allows some roles (``allow``); every form carries a CSRF token; every action goe
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
+from flask import Flask
 
-from flask import Blueprint, Flask
-
+from channels.admin.blueprint import SESSION_TTL, admin
 from core.config import Settings
-
-HERE = Path(__file__).resolve().parent
-admin = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
-                  static_folder="static", static_url_path="/static")
-#: How long a signed-in session lasts (the cookie and the server both hold it to this).
-SESSION_TTL = timedelta(hours=2)
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -8,8 +8,8 @@ from flask import render_template, request
 
 from adr import check_draft
 from adr.render import level_note, report_lines, suggestion_lines
-from channels.admin import admin
 from channels.admin.auth import allow, audit, db, engine
+from channels.admin.blueprint import admin
 
 #: A draft pasted on the page, at most: well over the 3,000-character limit, so that "too long" can be told.
 MAX_DRAFT_CHARS = 20_000

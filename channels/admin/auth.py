@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
 
-from channels.admin import admin
+from channels.admin.blueprint import admin
 from core.config import Settings
 from core.signin import allowed_user, read_token, role_of, use_link
 from db.models import AuditLog, User

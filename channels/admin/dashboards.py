@@ -8,8 +8,8 @@ from datetime import date
 from flask import Response, render_template, request
 from sqlalchemy import select
 
-from channels.admin import admin
 from channels.admin.auth import allow, audit, db, engine
+from channels.admin.blueprint import admin
 from commands.kpi import EXPORT_HEADER as KPI_HEADER
 from commands.kpi import export_rows as kpi_rows
 from commands.kpi import table_bytes

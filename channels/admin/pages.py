@@ -9,8 +9,8 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from channels.admin import admin
 from channels.admin.auth import acting_user, allow, audit, db, engine
+from channels.admin.blueprint import admin
 from core.messages import Reply, reply_to_dict
 from db import handoff_store, kept_store
 from db.backoffice import KeptAnswer
