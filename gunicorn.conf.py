@@ -9,8 +9,8 @@ Roles: ``WEB_CONCURRENCY`` workers serve HTTP (store LINE's events, acknowledge,
 ``BOT_ANSWER_PROCESSES`` more (default 1) answer the stored events and send the replies. They are ordinary
 gunicorn workers, so the master restarts one that dies, but they close their listening sockets and run the
 answering threads instead. Answering in processes of their own keeps its work off the web workers' GIL: with
-webhook, answering and sending threads in one process, each step waited for the others (issue #5's
-benchmark). A web worker wakes the answering process through a UNIX socket (``core/wake.py``).
+webhook, answering and sending threads in one process, they take turns on one GIL. A web worker wakes the
+answering process through a UNIX socket (``core/wake.py``).
 ``BOT_ANSWER_PROCESSES=0`` gives every web worker answering threads of its own instead; ``BOT_RUN_WORKERS=0``
 none at all (a separate ``worker:`` process answers).
 """

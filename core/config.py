@@ -43,7 +43,7 @@ class Settings:
     #: later (figures: bench/results.md).
     events_per_transaction: int = 32
     #: Seconds an answering worker waits, once woken, for more events to arrive before it claims them, so
-    #: that one transaction answers more events (``Engine._gather``); a reply leaves this much later.
+    #: that one transaction answers more events (``Workers._gather``); a reply leaves this much later.
     #: 0: claim at once.
     answer_gather: float = 0.01
     #: Run the in-process workers (off for a web process when a separate ``worker:`` runs).

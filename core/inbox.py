@@ -100,10 +100,9 @@ class Inbox:
             return max(conn.execute(self.storage.sql.add_events, rows).rowcount, 0)
 
     def move_waiting_events(self) -> int:
-        """Events a bot from before the inbox had a file of its own stored in the main one and did not answer:
-        moved to the inbox (at start; the main file's ``inbound_events`` is otherwise unused). Copied first and
-        deleted after, so that a crash in between loses nothing (the copy skips ids the inbox has). Returns how
-        many were moved."""
+        """Events still waiting in the main file (an older bot stored them there), moved to the inbox at start
+        (the main file's ``inbound_events`` is otherwise unused). Copied first and deleted after, so that a crash
+        in between loses nothing (the copy skips ids the inbox has). Returns how many were moved."""
         storage = self.storage
         if not storage.inbox_apart:
             return 0

@@ -2,7 +2,7 @@
 
 Sending a reply (rendering, the SDK's HTTP client, LINE's answer) costs about as much CPU as answering it.
 In one answering process both share one GIL and the process becomes the bottleneck, while the web workers,
-which only store and acknowledge, have time to spare (issue #5's benchmark). So the answering process hands
+which only store and acknowledge, have time to spare. So the answering process hands
 each batch's replies to the web workers on the same machine: one datagram per worker, on the UNIX socket
 each web worker binds in the run folder (``send-<pid>.sock``).
 

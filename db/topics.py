@@ -1,7 +1,7 @@
 """The last topic per person and chat, for follow-up questions (``knowledge/followup.py`` reads them).
 
 In the answering worker a batch's topics are read with one query and written with one statement
-(``Engine``: ``Batch.topics``), like the rest of a batch; ``Context.topics`` is that batch's view. Outside a
+(``core/answering.py``: ``Batch.topics``), like the rest of a batch; ``Context.topics`` is that batch's view. Outside a
 batch (the chat page, the terminal) each answer reads and writes its own row.
 """
 

@@ -13,7 +13,7 @@ from thai._cache import text_cache
 LABEL_MAX = 20
 #: The longest message that can be a command, a step's answer (a name, a date, a value) or a participation
 #: report. Longer ones are still answered (as questions), but no handler's own reading of them grows with the
-#: text: a 5,000-character paste costs what a 300-character one does (issue #14, item 3).
+#: text: a 5,000-character paste costs what a 300-character one does.
 SHORT_TEXT = 300
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-#: libyaml's C parser when PyYAML was built with it (it is in the wheels): ~10× faster at start-up.
+#: libyaml's C parser when PyYAML was built with it (it is in the wheels): much faster at start-up.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

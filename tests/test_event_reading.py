@@ -27,7 +27,7 @@ from tests.line_fake import postback_event, simple_event, text_event
 
 
 def read_with_the_sdk(payload: dict) -> Request | None:
-    """What the bot must understand of an event, read through the SDK's models (as in session 1)."""
+    """What the bot must understand of an event, read through the SDK's models."""
     event = Event.from_dict(payload)
     if event is None or getattr(event, "mode", "active") == "standby":
         return None

@@ -214,7 +214,7 @@ def test_a_round_view_is_read_once_per_transaction_and_never_older_than_what_it_
 
 
 def test_status_card_shows_short_names_whole_and_the_detail_card_the_full_name(bot: Bot):
-    """The card used to cut names mid-word ("…ภาคร…"); each indicator now has a short name in the catalogue."""
+    """Names are never cut mid-word ("…ภาคร…"): each indicator has a short name in the catalogue."""
     register(bot, STAFF, "staff")
     text = bot.say("สถานะ KPI", STAFF)
     assert "1. Government Data Catalog" in text and "6. Digital Survey" in text
