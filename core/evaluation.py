@@ -61,7 +61,9 @@ def judge(item: dict, answer: str, handler: str) -> bool:
     if item.get("none") and any(fold(p) in text for p in item["none"]):
         return False
     if item.get("oos"):
-        return handler == "pmqa-unsure" or any(fold(m) in text for m in NOT_FOUND_MARKERS)
+        # Honest: "not sure", "not stated", or the correction the item names ("หมวด 8" → "7 หมวด").
+        return (handler == "pmqa-unsure" or any(fold(m) in text for m in NOT_FOUND_MARKERS)
+                or any(fold(p) in text for p in item.get("any", ())))
     if handler == "pmqa-unsure" or text.startswith(("ไม่พบ", "ไม่แน่ใจ")):
         return False
     if item.get("all") and not all(fold(p) in text for p in item["all"]):

@@ -26,7 +26,7 @@ CANCEL_WORDS = ("ยกเลิก", "cancel", "ไม่เอาแล้ว"
 #: Words that make a message a question. A person who left a flow and now asks something gets an answer,
 #: not "please pick a button".
 QUESTION_WORDS = ("?", "อะไร", "อย่างไร", "ยังไง", "ไหน", "เมื่อไร", "เมื่อไหร่", "ทำไม", "หรือเปล่า", "รึเปล่า",
-                  "หรือไม่", "ไหม", "มั้ย", "ใคร", "กี่", "คือ", "หมายถึง", "บ้าง")
+                  "หรือไม่", "ไหม", "มั้ย", "มั๊ย", "ใคร", "กี่", "คือ", "หมายถึง", "บ้าง", "เท่าไร", "ไหร่", "แค่ไหน")
 
 
 #: The short ones also occur inside names and words ("ไหมแก้ว"); where that matters, only the rest count.

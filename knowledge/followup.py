@@ -227,7 +227,7 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
     anchor = f"หมวด {topic.hmuad}" if topic.kind == "hmuad" and topic.hmuad else topic.anchor
     if rest and not marked:
         # Tried against the topic only if it finds nothing alone: "ระดับการประเมินมีกี่ระดับ" uses the words of
-        # many topics and stands alone (measured: making such questions certain follow-ups broke more than it fixed).
+        # many topics and stands alone (making such questions certain follow-ups misreads more questions than it helps).
         return (f"{anchor} {prepared}", False) if about_topic else None
     # Another facet of a หมวด ("เป้าหมายล่ะ" after its เจตนารมณ์) is asked of the หมวด, not of the facet shown.
     return f"{anchor} {prepared}", not rest

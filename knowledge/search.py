@@ -45,6 +45,9 @@ STOPWORDS = frozenset(
     the a an is are what of to and in""".split()
 )
 
+#: A standalone answer below this confidence gives way to the topic's, for a question made of the topic's words.
+MIDDLING = 0.75
+
 LEVEL_WORDS = {
     "basic": "basic",
     "พื้นฐาน": "basic",
@@ -336,9 +339,12 @@ class KnowledgeBase:
                 if found.entry is not None or found.passage is not None or found.unstated:
                     return replace(found, followed=fu.question, prepared=prepared, item=fu.item)
             alone = self._find(prepared, threshold)
-            if fu is not None and not fu.certain and not alone.exact and not alone.answered:
+            if fu is not None and not fu.certain and not alone.exact:
+                # Made of the topic's own words ("อบรมจัดโดยใคร" after No Gift Policy): asked of the topic when
+                # the question alone finds nothing, or only a middling match.
                 found = self._find(fu.question, threshold, asked=prepared)
-                if found.answered:
+                if found.answered and (not alone.answered or alone.confidence < MIDDLING
+                                       and found.confidence > alone.confidence):
                     return replace(found, followed=fu.question, prepared=prepared)
             return self._own_item(alone, threshold)
         return self._own_item(self._find(prepared, threshold), threshold)
@@ -482,6 +488,11 @@ class KnowledgeBase:
             missing = "เบอร์โทรศัพท์หรืออีเมลของ" + (" ".join(_subject(tokens))[:40] or "ผู้ที่ถาม")
         if not missing:
             return found
+        if found.passage is not None and found.entry is not None:
+            # The passage chosen over the entry lacks what was asked ("…ครั้งที่ 1/2567 จัดที่ไหน"), the entry has it.
+            whole = replace(found, passage=None, passage_more=())
+            if not unmet(constraints, self._answer_text(whole)):
+                return whole
         if not constraints.unknown_names and not constraints.issue:
             # The numbers a passage must share: not those of a reference ("หมวด 2 มีกี่ประเด็น" is answered by
             # "หมวดละ 4 ประเด็น", which names no 2).

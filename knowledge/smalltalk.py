@@ -21,7 +21,8 @@ from thai import fold
 #: Endings and fillers that do not change what a message means (longest first when stripping).
 PARTICLES = sorted(
     """ครับผม ครับ คับ ค่ะ ค่า คะ คร้าบ จ้า จ้ะ จ๊ะ จ่ะ นะคะ นะครับ นะ น้า น่ะ เลย จ้ะ ฮะ ฮับ งับ
-    พี่ น้อง น้องบอท บอท หนู ด้วย มากๆ มาก จริงๆ สุดๆ หน่อย ที สิ ซิ ได้ไหม ได้มั้ย ได้ป่าว""".split(),
+    พี่ น้อง น้องบอท บอท หนู ด้วย มากๆ มาก จริงๆ สุดๆ หน่อย ที สิ ซิ ได้ไหม ได้มั้ย ได้ป่าว อะ อ่ะ เนี่ย
+    เนาะ""".split(),
     key=len,
     reverse=True,
 )

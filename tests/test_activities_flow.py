@@ -280,3 +280,17 @@ def test_a_duplicate_committed_meanwhile_is_caught_by_the_unique_key(bot: Bot):
     assert "บันทึกไว้แล้ว" in answer
     assert len(records(bot)) == 1 and conversation(bot, STAFF) is None
     assert quick_replies(bot)  # the reply was rendered and sent normally
+
+
+def test_a_question_while_a_confirmation_waits_is_answered_and_the_confirmation_still_waits(bot: Bot):
+    use_clock(bot)
+    register(bot, STAFF, unit="บส.")
+    bot.say("บันทึกกิจกรรม", STAFF)
+    bot.say("No Gift Policy", STAFF)
+    bot.say("อบรม No Gift Policy", STAFF)
+    bot.tap("act:date", STAFF, params={"date": "2026-11-20"})
+    assert "ถูกต้องไหม" in bot.say("ไม่มี", STAFF)
+    answer = bot.say("ตัวชีวัดที่ ๑๑ นำหนักเท่ไหร่", STAFF)
+    assert "ตัวชี้วัดที่ 11" in answer and "กรุณาแตะ" not in answer
+    assert "กรุณาแตะ" in bot.say("โอเคมั้ง", STAFF)
+    assert "บันทึกเรียบร้อย" in bot.say("ยืนยัน", STAFF)

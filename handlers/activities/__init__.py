@@ -13,7 +13,7 @@ from core.features import HelpEntry, MenuArea, MenuEntry
 from core.messages import Reply, Request
 from db import activity_store
 from handlers.access import MANAGER_ROLES, only, personal, registered, role
-from handlers.activities.common import FLOW, PERSONAL_LEAD, command_name, with_note
+from handlers.activities.common import CONFIRM_WORDS, FLOW, NONE_WORDS, PERSONAL_LEAD, command_name, with_note
 from handlers.activities.deletion import withdraw, withdraw_confirmed
 from handlers.activities.erasure import forget, forget_confirmed
 from handlers.activities.free_text import answers_a_step, free_text, from_sentence
@@ -27,6 +27,10 @@ from handlers.registration import REGISTER_WORDS
 
 _PERSONAL = personal(PERSONAL_LEAD)
 _COMMANDS = {"start": start, "mine": mine, "withdraw": withdraw, "forget": forget}
+
+
+#: Steps whose only answers are yes or no (a tap, or "ยืนยัน" / "ยกเลิก" typed).
+YES_OR_NO_STEPS = frozenset({"confirm", "withdraw", "forget"})
 
 
 class ActivitiesHandler:
@@ -57,6 +61,11 @@ class ActivitiesHandler:
             return False
         conv = FLOW.current(ctx)
         if conv is not None:
+            if conv.step in YES_OR_NO_STEPS:
+                # Waiting for "ยืนยัน": a message with no yes or no in it is something else ("ตัวชี้วัดที่ 11
+                # น้ำหนักเท่าไหร่", "เก่งมาก"), answered by its own handler while the confirmation waits.
+                folded = "".join(req.text.casefold().split())
+                return len(folded) <= 20 and folded.startswith((*CONFIRM_WORDS, *NONE_WORDS, "ยกเลิก"))
             # In the middle of a flow everything is an answer, except a question (answered by its handler).
             return conv.step == "note" or not looks_like_question(req.text)
         if FLOW.expired(ctx) and answers_a_step(req.text, ctx):
