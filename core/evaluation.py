@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-NOT_FOUND_MARKERS = ("ไม่แน่ใจ", "ไม่พบ", "ขออภัย", "ไม่เข้าใจ", "ไม่มีข้อมูล")
+#: Honest answers: "not sure", "not stated", or the correction of something that does not exist ("ไม่มีหมวด 8").
+NOT_FOUND_MARKERS = ("ไม่แน่ใจ", "ไม่พบ", "ขออภัย", "ไม่เข้าใจ", "ไม่มีข้อมูล", "ไม่มีหมวด", "ไม่มีประเด็น")
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,7 @@ def judge(item: dict, answer: str, handler: str) -> bool:
     if item.get("none") and any(fold(p) in text for p in item["none"]):
         return False
     if item.get("oos"):
-        # Honest: "not sure", "not stated", or the correction the item names ("หมวด 8" → "7 หมวด").
-        return (handler == "pmqa-unsure" or any(fold(m) in text for m in NOT_FOUND_MARKERS)
-                or any(fold(p) in text for p in item.get("any", ())))
+        return handler == "pmqa-unsure" or any(fold(m) in text for m in NOT_FOUND_MARKERS)
     if handler == "pmqa-unsure" or text.startswith(("ไม่พบ", "ไม่แน่ใจ")):
         return False
     if item.get("all") and not all(fold(p) in text for p in item["all"]):

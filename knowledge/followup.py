@@ -130,7 +130,7 @@ _OWN_ORDINAL = re.compile(r"(?:ขั้นตอน|ขั้น|แนวท�
 def ordinal_in_question(low: str) -> int:
     """The item a self-contained question asks for ("PMQA Mechanism ขั้นสุดท้ายคืออะไร" → -1, "ขั้นที่ 3" → 3).
     Stricter than ``ordinal_of``: only words that name a step of a list, never "ข้อ"/"ที่ N" (references)."""
-    m = _OWN_ORDINAL.search(low.replace(" ", "") if "ที่ " not in low else low)
+    m = _OWN_ORDINAL.search(low)
     if m is None:
         return 0
     return int(m.group(1)) if m.group(1) else _ORDINAL_WORDS[m.group(2)]
