@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 #: Honest answers: "not sure", "not stated", or the correction of something that does not exist ("ไม่มีหมวด 8").
-NOT_FOUND_MARKERS = ("ไม่แน่ใจ", "ไม่พบ", "ขออภัย", "ไม่เข้าใจ", "ไม่มีข้อมูล", "ไม่มีหมวด", "ไม่มีประเด็น")
+NOT_FOUND_MARKERS = ("ไม่แน่ใจ", "ไม่พบ", "ขออภัย", "ไม่เข้าใจ", "ไม่มีข้อมูล", "ไม่มีหมวด", "ไม่มีประเด็น",
+                     "ไม่มีตัวชี้วัด")
 
 
 @dataclass(frozen=True)

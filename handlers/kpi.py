@@ -24,6 +24,8 @@ _REF = re.compile(r"(?:ตัวชี้วัด(?:ตัว)?(?:ที่)?|k
 _STATUS_WORDS = ("สถานะ", "ทั้งหมด", "สรุป", "ภาพรวม", "status", "คะแนน", "รวม", "ผล", "ตอนนี้", "ล่าสุด", "ทุกตัว",
                  "ของ", "หน่วยงาน", "สำนัก", "กอง", "ศูนย์", "ปี", "รอบ", "เดือน", "6", "12", "2567")
 _UNIT_RE = re.compile(r"[ก-ฮ]{2,3}\.?")
+#: The round asked for: "รอบ 12 เดือน", "12 เดือน" ("ตัวชี้วัดที่ 6 รอบ 12 เดือน" asks for round 12).
+_ROUND = re.compile(r"(?<![\d.])(6|12)\s*เดือน")
 #: How the bot writes numbers into its buttons (``_plain``): a crafted "1e6" or "NaN" is not one.
 _PLAIN_NUMBER = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,10})?")
 _KPI_WORDS = ("kpi", "ตัวชี้วัด", "เคพีไอ")
@@ -107,6 +109,7 @@ class KpiHandler:
             return self._typed_answer(req, ctx, view)
         text = prepare(req.text)
         flat = text.replace(" ", "").casefold()
+        view = self._asked_round(ctx, view, text)
         ref = _REF.search(text)
         if ref is None:
             return self.status_card(ctx, view, self._unit_filter(text, view))
@@ -123,6 +126,14 @@ class KpiHandler:
             value_text = raw[tail.end():] if tail else raw[ref.end():]
             return self.propose(ctx, view, indicator, value_text, req.user_id)
         return self.detail(ctx, view, indicator)
+
+    @staticmethod
+    def _asked_round(ctx: Context, view: RoundView, text: str) -> RoundView:
+        """The round the question names ("…รอบ 12 เดือน"), when it is another of the year's rounds."""
+        asked = _ROUND.search(text)
+        if asked is None or int(asked.group(1)) == view.months or view.catalogue.round(int(asked.group(1))) is None:
+            return view
+        return kpi_store.round_view(ctx.session, view.catalogue.fiscal_year, int(asked.group(1))) or view
 
     def _unit_filter(self, text: str, view: RoundView) -> str:
         units = _units(view)
@@ -165,6 +176,11 @@ class KpiHandler:
                 rows.append(CardRow(label="รวมองค์ประกอบ", value=f"{_pts(total.earned)} / {_pts(total.possible)}"))
             sections.append(CardSection(title=title, rows=tuple(rows)))
         overall = view.summary.overall
+        if not view.results:
+            shown = [m for m in sorted({m for ind in cat.indicators for m in ind.rounds}) if m != view.months]
+            return Reply.text(f"ยังไม่มีข้อมูลผลการดำเนินงาน{round_name} ปีงบประมาณ {cat.fiscal_year} ค่ะ"
+                              + (f" ข้อมูลที่มีคือรอบ {shown[-1]} เดือน" if shown else ""),
+                              [ask(f"สถานะ KPI รอบ {shown[-1]} เดือน")] if shown else [])
         if unit:
             mine = [s for s in view.scored if unit_of[s.number] == unit]
             if not mine:
@@ -200,8 +216,12 @@ class KpiHandler:
         choices: list[Choice] = [ask("สถานะ KPI")]
         if targets is None:
             rounds = ", ".join(str(m) for m in (comp.rounds if comp else ()))
-            note = f"ตัวชี้วัดนี้อยู่ในองค์ประกอบที่ {ind.component} ซึ่งประเมินเฉพาะรอบ {rounds} เดือน " \
-                   f"จึงยังไม่มีค่าเป้าหมายและผลในรอบ {view.months} เดือน"
+            given = ", ".join(str(m) for m in sorted(ind.rounds))
+            note = (f"ตัวชี้วัดนี้อยู่ในองค์ประกอบที่ {ind.component} ซึ่งประเมินเฉพาะรอบ {rounds} เดือน "
+                    f"จึงยังไม่มีค่าเป้าหมายและผลในรอบ {view.months} เดือน"
+                    if comp is None or view.months not in comp.rounds else
+                    f"ยังไม่มีข้อมูลค่าเป้าหมายและผลของรอบ {view.months} เดือนค่ะ"
+                    + (f" (ข้อมูลที่มีคือรอบ {given} เดือน)" if given else ""))
             lines.append(note)
             sections.append(CardSection(title="ค่าเป้าหมาย", body=note))
         else:

@@ -14,8 +14,9 @@ from handlers.common import ask, short_label, tap
 from handlers.handoff import FORWARD_CHOICE
 from knowledge.followup import Topic, topic_of
 from knowledge.passages import Passage
+from knowledge.references import LEVEL_TITLES, level_text
 from knowledge.schema import LEVEL_NAMES, Entry
-from knowledge.search import LEVEL_TITLES, KnowledgeBase, Resolution, level_text
+from knowledge.search import KnowledgeBase, Resolution
 
 NOT_SURE = (
     "ขออภัยค่ะ ไม่แน่ใจว่าเข้าใจคำถามนี้ถูกต้อง และไม่พบคำตอบในเอกสารที่บอทมี "

@@ -16,7 +16,7 @@ unmet one out (or None).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 _YEAR4 = re.compile(r"(?<!\d)(25[4-7]\d)(?!\d)")
@@ -40,7 +40,7 @@ ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
     ("web", re.compile(r"เว็บ|website|web|ลิงก์|ลิ้งค์|ลิงค์|link|url|ช่องทางออนไลน์|ออนไลน์ผ่าน|ผ่านช่องทาง"),
      lambda t: bool(re.search(r"https?://|www\.|\.go\.th|\.com|\.or\.th|@[a-z]|youtube|facebook|line", t, re.I))),
     ("email", re.compile(r"อีเมล|อีเมล์|e-?mail"), lambda t: "@" in t),
-    ("person", re.compile(r"ชื่อ(?:อะไร|ว่าอะไร|จริง|นามสกุล)|ชื่อ.{0,12}(?:อะไร|ใคร)|ขอชื่อ|รายชื่อ|ใครได้|"
+    ("person", re.compile(r"(?<!เ)ชื่อ(?:อะไร|ว่าอะไร|จริง|นามสกุล)|(?<!เ)ชื่อ.{0,12}(?:อะไร|ใคร)|ขอชื่อ|รายชื่อ|ใครได้|"
                           r"ใคร\S{0,6}(?:ประธาน|วิทยากร|ผู้อำนวยการ|ผอ\.?)|(?:ประธาน|วิทยากร|ผู้อำนวยการ|ผอ\.?)\S{0,12}ใคร"),
      lambda t: bool(_PERSON.search(t))),
     ("who", re.compile(r"ใคร(?:เป็น|จัด|ดูแล|รับผิดชอบ)|เป็นใคร|คือใคร|ท่านใด|หน่วยงานไหน|หน่วยงานใด"),
@@ -62,7 +62,9 @@ ASKED_NAMES = {"phone": "เบอร์โทรศัพท์", "web": "เ�
 #: "กี่ถุง", "กี่ประเภท": the unit a counted answer must name (time of day and vague words left out).
 _COUNTED = re.compile(r"กี่\s*([ก-๙]{2,8}?)(?:\s|$|ครับ|ค่ะ|คะ|คับ|กัน|แล้ว|บ้าง|อ่ะ|นะ|ซี)")
 _MONEY = re.compile(r"งบประมาณ|งบ|ราคา|ค่าใช้จ่าย|เงิน|กี่บาท")
-_NOT_UNITS = frozenset({"โมง", "ทุ่ม", "ปี", "วัน", "เดือน", "ครั้ง", "คน", "ที", "ข้อ", "อัน", "อย่าง", "ตัว", "เรื่อง"})
+#: Units that count the same thing: people are counted as คน, ราย or ท่าน ("70 ราย" answers "กี่คน").
+_SAME_UNIT = {"คน": ("คน", "ราย", "ท่าน")}
+_NOT_UNITS = frozenset({"โมง", "ทุ่ม", "ปี", "วัน", "เดือน", "ครั้ง", "ที", "ข้อ", "อัน", "อย่าง", "ตัว", "เรื่อง"})
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,61 @@ def unmet(c: Constraints, text: str) -> str:
         test = next(t for name, _, t in ASKED if name == c.asked)
         if not test(text):
             return ASKED_NAMES[c.asked]
-    if c.unit and not re.search(rf"\d[\d,.]*\s*\S{{0,6}}{re.escape(c.unit)}|{re.escape(c.unit)}\S{{0,6}}\s*\d", low):
-        return f"จำนวน{c.unit}"
+    if c.unit:
+        unit = "|".join(re.escape(u) for u in _SAME_UNIT.get(c.unit, (c.unit,)))
+        if not re.search(rf"\d[\d,.]*\s*\S{{0,6}}(?:{unit})|(?:{unit})\S{{0,6}}\s*\d", low):
+            return f"จำนวน{c.unit}"
     return ""
 
 
 __all__ = ["ASKED_NAMES", "Constraints", "constraints_of", "unmet"]
+
+
+#: Latin words of everyday chat that are not names of things ("ok", "pmqa" is in the source anyway).
+_COMMON_LATIN = frozenset({"ok", "okay", "hi", "hello", "thanks", "thank", "you", "line", "bot", "what", "is", "the",
+                           "and", "or", "of", "to", "in", "a", "an", "how", "who", "when", "where", "kpi", "pdpa",
+                           "adr", "level", "basic", "advance", "advanced", "significance", "significant", "menu",
+                           "help", "faq", "no", "yes", "gift", "policy", "fy", "q", "excel", "pdf", "app"})
+#: Words that ask for a contact, not about whom.
+_CONTACT_WORDS = frozenset("เบอร์ โทร โทรศัพท์ มือถือ อีเมล อีเมล์ email e-mail ติดต่อ ขอ หน่อย ของ".split())
+
+
+def latin_words(texts: Iterable[str]) -> frozenset[str]:
+    """The Latin words the knowledge uses, with those of everyday chat: any other is a name it never mentions."""
+    return frozenset(_LATIN.findall(" ".join(texts).casefold())) | _COMMON_LATIN
+
+
+def knows_latin(word: str, vocabulary: frozenset[str]) -> bool:
+    """Whether ``vocabulary`` has this word, or one a typo away ("off")."""
+    word = word.casefold()
+    if word in vocabulary or len(word) < 3:
+        return True
+    return any(_one_edit(word, known) for known in vocabulary if abs(len(known) - len(word)) <= 1)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one typed character at most (added, dropped or changed)."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def contact_subject(tokens: list[str]) -> list[str]:
+    """The words of a contact question that say whose contact it is."""
+    return [t for t in tokens if len(t) > 1 and t not in _CONTACT_WORDS and not any(w in t for w in ("เบอร์", "โทร"))]
+
+
+def contact_near(text: str, subject: list[str]) -> bool:
+    """A phone number or e-mail in ``text`` belongs to what was asked about only if one of the question's
+    words stands near it ("เบอร์โทรวิทยากร" is not answered by the group's own number)."""
+    if not subject:
+        return True
+    text = text.casefold()
+    for m in re.finditer(r"\d[\d\s-]{6,}\d|\S+@\S+", text):
+        window = text[max(0, m.start() - 120): m.end() + 60]
+        if any(t in window for t in subject):
+            return True
+    return False

@@ -1,13 +1,15 @@
-"""Finding the entry that answers a question.
+"""Finding what answers a question: an entry, or a passage of the source.
 
-Two stages, both pure:
+Three stages, all pure:
 
-1. Structured references ("หมวด 3", "ประเด็น 4.2 ระดับ advance", "ตัวชี้วัดที่ 3", "C4", "คลินิกหมวด 2")
-   resolve exactly through the entries' declared ``refs``: no ranking luck.
+1. Structured references ("หมวด 3", "ประเด็น 4.2 ระดับ advance", "ตัวชี้วัดที่ 3") resolve exactly
+   (``knowledge.references``); a narrower question about a reference gets the passage that says it.
 2. Everything else is ranked with BM25 over Thai tokens (title, keywords and example questions weigh
-   more than the answer text). The confidence is the share of the question's information
-   (IDF-weighted, unknown words weighing most) that the best entry covers, so "ผลบอลเมื่อคืน" has
+   more than the answer text), entries and passages alike. The confidence is the share of the question's
+   information (IDF-weighted, unknown words weighing most) that the best one covers, so "ผลบอลเมื่อคืน" has
    a low confidence even if "ผล" matches something.
+3. The answer is checked against what the question asks (``knowledge.answerability``): what the source
+   does not say is said to be unstated, not answered with something near it.
 """
 
 from __future__ import annotations
@@ -15,11 +17,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from knowledge.answerability import Constraints, constraints_of, unmet
+from knowledge.answerability import (
+    Constraints,
+    constraints_of,
+    contact_near,
+    contact_subject,
+    knows_latin,
+    latin_words,
+    unmet,
+)
 from knowledge.followup import (
     FollowUpWords,
     Topic,
@@ -29,50 +38,17 @@ from knowledge.followup import (
     without_ordinal,
 )
 from knowledge.passages import Passage, PassageHit, PassageIndex, load_sources
+from knowledge.query import STOPWORDS, plain_question, query_tokens, question_key
 from knowledge.ranking import bm25
-from knowledge.schema import LEVEL_NAMES, Entry
-from thai import analyze, prepare
-from thai.pipeline import fingerprint, preload, recording
-
-#: Words that carry no topic: question words, politeness, fillers.
-STOPWORDS = frozenset(
-    """คือ อะไร คืออะไร ไร อะไรบ้าง บ้าง ยังไง อย่างไร ไง ไหน ที่ไหน เมื่อไร เมื่อไหร่ ไหม มั้ย หรือ หรือไม่
-    ครับ ค่ะ คะ ค่า คับ นะ นะคะ นะครับ จ้า จ้ะ จ๊ะ หน่อย ด้วย ขอ ช่วย บอก อยาก ทราบ รู้ ถาม สอบถาม
-    เป็น มี ของ ที่ และ กับ ใน ให้ ได้ ไป มา จะ ว่า แล้ว ก็ การ ความ เรื่อง เกี่ยวกับ หมายถึง แปลว่า
-    เท่าไร เท่าไหร่ กี่ ทำ ต้อง ควร คุณ เรา ผม ฉัน หนู ดู ขอดู อธิบาย สรุป ประกอบด้วย ประกอบ
-    ยกตัวอย่าง ตัวอย่าง ความหมาย หมายความว่า ตาม เล่ม นี้ ภาษาไทย เรียก เรียกว่า นับตั้งแต่ ตั้งแต่ ถึง หน่อย
-    แค่ไหน แค่ สิ่ง ที่สุด ไร อ่ะ อะ ป่าว เปล่า ปะ เหรอ หรอ ล่ะ หละ มั๊ย ได้ไหม ได้มั้ย
-    the a an is are what of to and in""".split()
-)
+from knowledge.references import REF_WORDS, References, anchors, mention_pattern, reference_numbers
+from knowledge.schema import Entry
+from knowledge.token_cache import cached_tokens
+from thai import analyze
 
 #: A standalone answer below this confidence gives way to the topic's, for a question made of the topic's words.
 MIDDLING = 0.75
-
-LEVEL_WORDS = {
-    "basic": "basic",
-    "พื้นฐาน": "basic",
-    "advance": "advance",
-    "advanced": "advance",
-    "ก้าวหน้า": "advance",
-    "significance": "significance",
-    "significant": "significance",
-    "พัฒนาจนเกิดผล": "significance",
-}
-LEVEL_TITLES = {
-    "basic": "ระดับพื้นฐาน Basic (A&D)",
-    "advance": "ระดับก้าวหน้า Advance (Alignment)",
-    "significance": "ระดับพัฒนาจนเกิดผล Significance (Integration)",
-}
-FACETS = {
-    "เจตนารมณ์": "เจตนารมณ์",
-    "เจตนา": "เจตนารมณ์",
-    "เป้าหมาย": "เป้าหมาย",
-    "จุดเน้น": "จุดเน้น",
-    "เน้น": "จุดเน้น",
-    "สำคัญ": "จุดเน้น",
-    "หัวใจ": "จุดเน้น",
-    "องค์ประกอบ": "องค์ประกอบ",
-}
+#: A question naming what the topic is about, that the topic's answer covers this well, is about the topic.
+TOPIC_COVERS = 0.8
 
 FIELD_WEIGHTS = {"title": 3, "refs": 3, "keywords": 3, "questions": 2, "answer": 1}
 ANSWER_ONLY_CREDIT = 0.5
@@ -80,48 +56,12 @@ REFINE_CONFIDENCE = 0.6
 K1 = 1.2
 B = 0.6
 
-_GAP = re.compile(r"(?<![\d.])([1-7])\.([1-6])\.(\d)(?![\d.])")
-_PRADEN = re.compile(r"(?<![\d.])([1-7])\.([1-6])(?![\d.])")
-_HMUAD = re.compile(r"หมวด(?:ที่)?\s*([1-7])(?!\d)")
-_KPI = re.compile(r"(?:ตัวชี้วัด(?:ที่)?|kpi|ตัวชี้วัดตัวที่)\s*(?:ที่)?\s*(\d{1,2})(?![\d.])", re.IGNORECASE)
-_C = re.compile(r"(?<![a-z0-9])c\s?([1-6])(?!\d)", re.IGNORECASE)
-_FACTOR = re.compile(r"ปัจจัย(?:.*?(?:ข้อ(?:ที่)?|ประการที่)|\s*(?:ที่)?)\s*([1-3])(?![\d.])")
-_STEP = re.compile(r"ขั้น(?:ตอน)?(?:ที่)?\s*([1-6])(?!\d)")
-_REF_NUMBER = re.compile(r"(?:หมวด|ประเด็น|ตัวชี้วัด|ที่|คลินิก)\s+(\d+)")
-#: Polite endings at the end of a question: taken off before tokenising ("เว็บไหนคะ" splits badly with them).
-_ENDINGS = re.compile(r"(?:\s*(?:นะ|น้า|จ้ะ|จ้า|ค่ะ|คะ|ค่า|ครับ|คับ|ครับผม|ฮะ|ฮับ|งับ|จ๊ะ|อ่ะ|อะ|ป่ะ|ปะ))+[\s?!.]*$")
-#: Words that ask for a contact, not about whom.
-_CONTACT_WORDS = frozenset("เบอร์ โทร โทรศัพท์ มือถือ อีเมล อีเมล์ email e-mail ติดต่อ ขอ หน่อย ของ".split())
-#: Words of a reference itself: not what a narrow question asks beyond it.
-REF_WORDS = frozenset({"หมวด", "ประเด็น", "ที่", "ตัวชี้วัด", "คลินิก", "ข้อ", "ระดับ", "pmqa", "คณะทำงาน"})
 #: A passage answers when it holds this share of the question's information…
 PASSAGE_CONFIDENCE = 0.55
 #: …and, against a ranked entry, this much more of it than the entry's whole text does.
 PASSAGE_MARGIN = 0.2
 #: A passage answers the part of a question a reference does not (the words beyond "หมวด 6").
 NARROW_CONFIDENCE = 0.6
-_NO_HMUAD = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*(0|[89]|[1-9]\d)(?![\d])")
-_NO_PRADEN = re.compile(r"ประเด็น(?:ที่)?\s*([1-6])\.([5-9])(?![\d.])|ประเด็น(?:ที่)?\s*(7)\.([7-9])(?![\d.])")
-#: Latin words of everyday chat that are not names of things ("ok", "pmqa" is in the source anyway).
-_COMMON_LATIN = frozenset({"ok", "okay", "hi", "hello", "thanks", "thank", "you", "line", "bot", "what", "is", "the",
-                           "and", "or", "of", "to", "in", "a", "an", "how", "who", "when", "where", "kpi", "pdpa",
-                           "adr", "level", "basic", "advance", "advanced", "significance", "significant", "menu",
-                           "help", "faq", "no", "yes", "gift", "policy", "fy", "q", "excel", "pdf", "app"})
-CLINIC_WORDS = frozenset({"คลินิก", "ตาราง", "pmqa", "กำหนดการ", "ให้คำปรึกษา", "คำปรึกษา", "ทั้งหมด", "วัน"})
-_DATE = re.compile(r"\d{1,2}\s*(?:ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย|ต\.?ค|พ\.?ย|ธ\.?ค"
-                   r"|มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)")
-_ACTIVITY = re.compile(r"กิจกรรม(?:ที่)?\s*(\d{1,2})(?![\d.])")
-
-
-EARLY_REFS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (_GAP, lambda m: f"gap {m.group(1)}.{m.group(2)}.{m.group(3)}"),
-    (_KPI, lambda m: f"ตัวชี้วัด {int(m.group(1))}"),
-]
-LATE_REFS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (_C, lambda m: f"C{m.group(1)}"),
-    (_STEP, lambda m: f"ขั้น {m.group(1)}"),
-    (_ACTIVITY, lambda m: f"กิจกรรม {int(m.group(1))}"),
-]
 
 
 @dataclass(frozen=True)
@@ -160,15 +100,6 @@ class Resolution:
         return (self.entry is not None or self.passage is not None) and not self.unstated
 
 
-def question_key(text: str) -> str:
-    """A question reduced to its words (no spaces, punctuation, polite endings or case)."""
-    return "".join(query_tokens(text))
-
-
-def query_tokens(text: str) -> list[str]:
-    return [t for t in analyze(text) if t not in STOPWORDS and not t.isspace()]
-
-
 class KnowledgeBase:
     """Entries plus the indexes that find them. Build once at start; searching is read-only."""
 
@@ -178,9 +109,9 @@ class KnowledgeBase:
         self.passages = passage_index or PassageIndex(passages or [], query_tokens)
         self._mentions: dict[str, frozenset[int]] = {}
         self.followups = followups or FollowUpWords(frozenset(), frozenset(), {}, 30)
-        self.by_id = {e.id: e for e in entries}
+        self.refs = References(entries)
+        self.by_id, self.by_ref = self.refs.by_id, self.refs.by_ref
         self._position = {e.id: i for i, e in enumerate(entries)}
-        self.by_ref = {ref: e for e in entries for ref in e.refs}
         #: Titles and example questions, folded: a question asked exactly as written finds its entry.
         self.by_question: dict[str, Entry] = {}
         for e in entries:
@@ -235,9 +166,9 @@ class KnowledgeBase:
         #: An unknown word is as informative as the rarest known one.
         self._unknown_idf = math.log(1 + (n - 0.5) / 0.5)
         corpus = " ".join([*(e.answer for e in self.entries), *(e.title for e in self.entries),
-                           *(p.text for p in self.passages.passages)]).casefold()
-        curated = " ".join(" ".join([*e.keywords, *e.questions, *e.refs]) for e in self.entries).casefold()
-        self._latin = frozenset(re.findall(r"[a-z][a-z0-9&\-]{1,}", f"{corpus} {curated}")) | _COMMON_LATIN
+                           *(p.text for p in self.passages.passages)])
+        curated = " ".join(" ".join([*e.keywords, *e.questions, *e.refs]) for e in self.entries)
+        self._latin = latin_words([corpus, curated])
         self._this_year = max((p.issue.year for p in self.passages.passages), default=0)
 
     # ----- ranking -----------------------------------------------------------------------
@@ -252,58 +183,11 @@ class KnowledgeBase:
 
     # ----- structured references ---------------------------------------------------------
     def resolve_ref(self, prepared: str) -> tuple[Entry | None, str]:
-        """An exact reference in the question, and the ประเด็น level asked for (if any).
-
-        Checked in order of specificity: "3.1.1" before "3.1", a clinic before its หมวด."""
-        low = prepared.casefold()
-        for pattern, ref_of in EARLY_REFS:
-            if (m := pattern.search(low)) and (e := self.by_ref.get(ref_of(m))):
-                return e, ""
-        if "คลินิก" in low and (e := self._clinic(low)):
-            return e, ""
-        if (m := _FACTOR.search(low)) and (e := self.by_ref.get(f"ปัจจัย {m.group(1)}")):
-            return e, ""
-        if (m := _PRADEN.search(low)) and (e := self.by_ref.get(f"ประเด็น {m.group(1)}.{m.group(2)}")):
-            return e, next((LEVEL_WORDS[w] for w in LEVEL_WORDS if w in low), "")
-        if m := _HMUAD.search(low):
-            base = f"หมวด {m.group(1)}"
-            facet = next((self.by_ref[f"{base}/{f}"] for w, f in FACETS.items()
-                          if w in low and f"{base}/{f}" in self.by_ref), None)
-            if facet is not None:
-                return facet, ""
-            if e := self.by_ref.get(base):
-                # "หมวด 5 ระดับ advance": the levels are those of the หมวด's ประเด็น (``levels_of_hmuad``).
-                return e, next((LEVEL_WORDS[w] for w in LEVEL_WORDS if w in low), "")
-        for pattern, ref_of in LATE_REFS:
-            if (m := pattern.search(low)) and (e := self.by_ref.get(ref_of(m))):
-                return e, ""
-        return None, ""
+        """An exact reference in the question, and the level asked for (``References.resolve``)."""
+        return self.refs.resolve(prepared)
 
     def levels_of_hmuad(self, hmuad: int) -> list[Entry]:
-        """The ประเด็น of a หมวด that describe the three levels (the source gives them for หมวด 3–6 only)."""
-        found = (self.by_ref.get(f"ประเด็น {hmuad}.{n}") for n in range(1, 7))
-        return [e for e in found if e is not None and e.levels]
-
-    def _clinic(self, low: str) -> Entry | None:
-        numbers = set(_HMUAD.findall(low))
-        if len(numbers) == 1:
-            return self.by_ref.get(f"คลินิก หมวด {numbers.pop()}")
-        bare = not numbers and not set(query_tokens(low)) - CLINIC_WORDS
-        if bare or len(numbers) > 1 or _DATE.search(low):
-            return self.by_ref.get("คลินิก")  # the schedule, comparing sessions, a date's session: the table
-        return None
-
-    def _same_kind_for(self, prepared: str, topic: Topic) -> Entry | None:
-        """"แล้วหมวด 3 ล่ะ" after the หมวด 5 working group's meeting: the same kind of entry for หมวด 3, found by
-        the knowledge files' id convention (``meeting-hmuad-5`` → ``meeting-hmuad-3``)."""
-        m = _HMUAD.search(prepared.casefold())
-        if m is None or not topic.hmuad or f"hmuad-{topic.hmuad}" not in topic.key:
-            return None
-        rest = [t for t in query_tokens(prepared) if t not in {"หมวด", m.group(1), "ที่"}
-                and t.casefold() not in self.followups.markers]
-        if rest:
-            return None
-        return self.by_id.get(topic.key.replace(f"hmuad-{topic.hmuad}", f"hmuad-{m.group(1)}"))
+        return self.refs.levels_of_hmuad(hmuad)
 
     def with_entries(self, entries: list[Entry]) -> KnowledgeBase:
         """The same knowledge base with other entries (kept answers added): the passages are not indexed again."""
@@ -317,21 +201,17 @@ class KnowledgeBase:
 
     def knows_word(self, word: str) -> bool:
         """Whether the source (or everyday chat English) uses this Latin word, or one a typo away ("off")."""
-        word = word.casefold()
-        if word in self._latin or len(word) < 3:
-            return True
-        return any(_one_edit(word, known) for known in self._latin if abs(len(known) - len(word)) <= 1)
+        return knows_latin(word, self._latin)
 
     def find(self, text: str, threshold: float, topic: Topic | None = None) -> Resolution:
         """The answer to one message, read as a follow-up of ``topic`` when it cannot stand alone."""
-        base = prepare(text)
-        prepared = _ENDINGS.sub("", base).strip() or base
+        prepared = plain_question(text)
         if topic is not None:
             own, _ = self.resolve_ref(prepared)
             words = [t for t in analyze(prepared) if not t.isspace()
                      and (t.casefold() in self.followups.markers or t not in STOPWORDS)]
             fu = follow_up(prepared, words, topic, self.followups, own is not None)
-            same_kind = self._same_kind_for(prepared, topic)
+            same_kind = self.refs.same_kind_for(prepared, topic, self.followups.markers)
             if same_kind is not None:
                 return Resolution(same_kind, 1.0, exact=True, prepared=prepared, followed=same_kind.title)
             if fu is not None and fu.certain:
@@ -343,11 +223,42 @@ class KnowledgeBase:
                 # Made of the topic's own words ("อบรมจัดโดยใคร" after No Gift Policy): asked of the topic when
                 # the question alone finds nothing, or only a middling match.
                 found = self._find(fu.question, threshold, asked=prepared)
-                if found.answered and (not alone.answered or alone.confidence < MIDDLING
-                                       and found.confidence > alone.confidence):
+                if self._topic_wins(found, alone, self._names(topic, words, alone)):
                     return replace(found, followed=fu.question, prepared=prepared)
             return self._own_item(alone, threshold)
         return self._own_item(self._find(prepared, threshold), threshold)
+
+    @staticmethod
+    def _topic_wins(about_topic: Resolution, alone: Resolution, names_topic: bool) -> bool:
+        """A question of the topic's own words is about the topic when alone it finds nothing, or only a middling
+        match; or, when its words are what the topic is about ("รางวัล" of Hall of Fame), when the topic's answer
+        covers it well, even to say the source does not state what was asked ("ใครได้รางวัลบ้าง": no one is named,
+        whoever else the source names)."""
+        covers = names_topic and about_topic.confidence >= TOPIC_COVERS
+        if about_topic.unstated:
+            return covers
+        if not about_topic.answered:
+            return False
+        return (not alone.answered or alone.confidence < MIDDLING and about_topic.confidence > alone.confidence
+                or covers)
+
+    def _names(self, topic: Topic, words: list[str], alone: Resolution) -> bool:
+        """Whether the message's words, beyond asking (attributes, markers), name what the topic's entry is about
+        (words of its title, or whole keywords: "รางวัล" of Hall of Fame), and not what the entry found alone is
+        about (Digitization's own entry)."""
+        asks = self.followups.attributes | self.followups.markers
+        rest = [w.casefold() for w in words if w.casefold() not in asks and not w.isdigit()]
+        if not rest:
+            return False
+
+        def named_by(entry_id: str) -> bool:
+            e = self.by_id.get(entry_id)
+            if e is None:
+                return False
+            names = {k.casefold() for k in e.keywords} | {t.casefold() for t in query_tokens(e.title)}
+            return all(w in names for w in rest)
+
+        return named_by(topic.key) and not (alone.entry is not None and named_by(alone.entry.id))
 
     def _own_item(self, found: Resolution, threshold: float) -> Resolution:
         """"PMQA Mechanism ขั้นสุดท้ายคืออะไร": the one step asked for, when the answer is a list of steps. The
@@ -362,9 +273,9 @@ class KnowledgeBase:
     def _find(self, prepared: str, threshold: float, asked: str = "") -> Resolution:
         """``asked``: what the person typed, when ``prepared`` is a follow-up's rewriting of it. The constraints
         (years, numbers, the kind of value) are the person's own, not those of the topic's words."""
-        correction = self._correction(prepared)
-        if correction is not None:
-            return correction
+        if corrected := self.refs.correction(prepared):
+            entry, correction = corrected
+            return Resolution(entry, 1.0, exact=True, prepared=prepared, correction=correction)
         constraints = constraints_of(asked or prepared, self.knows_word, self._this_year)
         tokens = list(dict.fromkeys(query_tokens(prepared)))
         entry, level = self.resolve_ref(prepared)
@@ -397,7 +308,7 @@ class KnowledgeBase:
             found = self._passage_resolution(best_passage, Resolution(None, best_passage.coverage, candidates=hits,
                                                                      prepared=prepared))
             return self._check(found, constraints, tokens)
-        topic = self._topic_overview(prepared)
+        topic = self.refs.topic_overview(prepared)
         if topic is not None:
             return Resolution(topic, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
         unsure = Resolution(None, hits[0].confidence if hits else 0.0, candidates=hits, prepared=prepared)
@@ -427,12 +338,12 @@ class KnowledgeBase:
         entry_says = self._coverage(focus, said)
         if entry_says >= NARROW_CONFIDENCE:
             return None
-        anchors = [r for r in entry.refs if re.fullmatch(r"(?:หมวด|ประเด็น) [\d.]+|คลินิก หมวด \d", r)]
-        boost = frozenset().union(*(self._mentioning(r) for r in anchors)) if anchors else frozenset()
+        named = anchors(entry)
+        boost = frozenset().union(*(self._mentioning(r) for r in named)) if named else frozenset()
         if not boost:
             return None  # nothing ties a passage to the reference: the entry stays the answer
-        numbers = {t for t in tokens if t.isdigit()} - {r.split()[-1] for r in anchors} - {
-            part for r in anchors for part in r.split()[-1].split(".")}
+        numbers = {t for t in tokens if t.isdigit()} - {r.split()[-1] for r in named} - {
+            part for r in named for part in r.split()[-1].split(".")}
         for hit in self.passages.rank(tokens, limit=5, boost=boost):
             words = self._passage_words(hit.passage)
             if (hit.passage.id in boost and numbers <= words
@@ -448,10 +359,7 @@ class KnowledgeBase:
         return found
 
     def _find_mentions(self, ref: str) -> frozenset[int]:
-        number = ref.split()[-1]
-        word = "หมวด" if ref.startswith(("หมวด", "คลินิก")) else "ประเด็น"
-        pattern = re.compile(rf"{word}(?:ที่)?\s*{re.escape(number)}(?![\d.])|(?<![\d.]){re.escape(number)}(?=\s)"
-                             if word == "ประเด็น" else rf"{word}(?:ที่)?\s*{re.escape(number)}(?!\d)")
+        pattern = mention_pattern(ref)
         return frozenset(p.id for p in self.passages.passages if pattern.search(f"{p.heading} {p.text}"))
 
     def _passage_words(self, passage: Passage) -> frozenset[str]:
@@ -484,8 +392,10 @@ class KnowledgeBase:
         if not constraints:
             return found
         missing = unmet(constraints, self._answer_text(found))
-        if not missing and constraints.asked in ("phone", "email") and not self._near_value(found, tokens):
-            missing = "เบอร์โทรศัพท์หรืออีเมลของ" + (" ".join(_subject(tokens))[:40] or "ผู้ที่ถาม")
+        subject = contact_subject(tokens)
+        if not missing and constraints.asked in ("phone", "email") and not contact_near(self._answer_text(found),
+                                                                                     subject):
+            missing = "เบอร์โทรศัพท์หรืออีเมลของ" + (" ".join(subject)[:40] or "ผู้ที่ถาม")
         if not missing:
             return found
         if found.passage is not None and found.entry is not None:
@@ -496,45 +406,13 @@ class KnowledgeBase:
         if not constraints.unknown_names and not constraints.issue:
             # The numbers a passage must share: not those of a reference ("หมวด 2 มีกี่ประเด็น" is answered by
             # "หมวดละ 4 ประเด็น", which names no 2).
-            numbers = {t for t in tokens if t.isdigit()} - set(_REF_NUMBER.findall(" ".join(tokens)))
+            numbers = {t for t in tokens if t.isdigit()} - reference_numbers(" ".join(tokens))
             for hit in self.passages.rank(tokens, limit=8):
                 text = f"{hit.passage.heading} {hit.passage.text}"
                 if (hit.coverage >= NARROW_CONFIDENCE and numbers <= self._passage_words(hit.passage)
                         and not unmet(constraints, text)):
                     return self._passage_resolution(hit, replace(found, exact=False))
         return replace(found, unstated=missing)
-
-    def _near_value(self, found: Resolution, tokens: list[str]) -> bool:
-        """A phone number or e-mail in the answer belongs to what was asked about only if one of the question's
-        words stands near it ("เบอร์โทรวิทยากร" is not answered by the group's own number)."""
-        text = self._answer_text(found).casefold()
-        subject = _subject(tokens)
-        if not subject:
-            return True
-        for m in re.finditer(r"\d[\d\s-]{6,}\d|\S+@\S+", text):
-            window = text[max(0, m.start() - 120): m.end() + 60]
-            if any(t in window for t in subject):
-                return True
-        return False
-
-    def _correction(self, prepared: str) -> Resolution | None:
-        """A question about something that does not exist ("หมวด 8") gets the correction, not "not sure"."""
-        low = prepared.casefold()
-        if (m := _NO_HMUAD.search(low)) and (e := self.by_id.get("pmqa-structure")):
-            return Resolution(e, 1.0, exact=True, prepared=prepared,
-                              correction=f"PMQA 4.0 มี 7 หมวด (หมวด 1 – หมวด 7) ไม่มีหมวด {m.group(1)} ค่ะ")
-        if (m := _NO_PRADEN.search(low)) and (e := self.by_ref.get(f"หมวด {m.group(1)}")):
-            count = sum(1 for r in self.by_ref if re.fullmatch(rf"ประเด็น {m.group(1)}\.\d", r))
-            return Resolution(e, 1.0, exact=True, prepared=prepared,
-                              correction=f"หมวด {m.group(1)} มี {count} ประเด็น (ไม่มีประเด็น {m.group(1)}.{m.group(2)}) ค่ะ")
-        return None
-
-    def _topic_overview(self, prepared: str) -> Entry | None:
-        """A question about the clinics that no single entry explains well gets the whole schedule
-        rather than "not sure": the topic is certain even when the detail is not."""
-        if "คลินิก" in prepared.casefold():
-            return self.by_ref.get("คลินิก")
-        return None
 
     def _refine(self, entry: Entry, prepared: str) -> Entry | None:
         """"ประชุมคณะทำงานหมวด 5 วันไหน" names หมวด 5 but asks about its meeting: when a broad
@@ -557,83 +435,14 @@ class KnowledgeBase:
         return None
 
 
-def _subject(tokens: list[str]) -> list[str]:
-    """The words of a contact question that say whose contact it is."""
-    return [t for t in tokens if len(t) > 1 and t not in _CONTACT_WORDS and not any(w in t for w in ("เบอร์", "โทร"))]
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """``a`` and ``b`` differ by one typed character at most (added, dropped or changed)."""
-    if a == b:
-        return True
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
-
-
 def load_knowledge_base(knowledge_dir: Path, cache_dir: Path | None = None) -> KnowledgeBase:
     """The knowledge base the bot answers from: the entries, every passage of ``sources/*.txt``, and the
-    follow-up words.
-
-    Tokenising its ~6,000 texts is most of a start-up's second; ``cache_dir`` keeps their tokens from one start
-    to the next (``tokens-<fingerprint>.json``: a change to ``thai/`` or PyThaiNLP makes a new file)."""
+    follow-up words. ``cache_dir`` keeps their tokens from one start to the next (``knowledge.token_cache``)."""
     from knowledge.loader import load_entries
 
-    cache = _token_cache(cache_dir)
-    with recording() as seen:
-        kb = KnowledgeBase(load_entries(knowledge_dir), load_sources(knowledge_dir / "sources"),
-                           load_followup_words(knowledge_dir / "conversation" / "followups.yaml"))
-    if cache is not None and not seen.keys() <= _SAVED.get(cache, set()):
-        _save_tokens(cache, seen)
-    return kb
+    with cached_tokens(cache_dir):
+        return KnowledgeBase(load_entries(knowledge_dir), load_sources(knowledge_dir / "sources"),
+                             load_followup_words(knowledge_dir / "conversation" / "followups.yaml"))
 
 
-#: Per cache file, the texts this process read from it or wrote to it (a file is read once per process).
-_SAVED: dict[Path, set[str]] = {}
-
-
-def _token_cache(cache_dir: Path | None) -> Path | None:
-    if cache_dir is None:
-        return None
-    import json
-
-    path = cache_dir / f"tokens-{fingerprint()}.json"
-    if path in _SAVED:
-        return path
-    _SAVED[path] = set()
-    try:
-        known = {text: tuple(tokens) for text, tokens in json.loads(path.read_text(encoding="utf-8")).items()}
-    except (OSError, ValueError, AttributeError, TypeError):
-        return path  # none yet, or unreadable: the tokens are made again and saved
-    preload(known)
-    _SAVED[path] = set(known)
-    return path
-
-
-def _save_tokens(path: Path, seen: dict[str, tuple[str, ...]]) -> None:
-    import json
-    import os
-
-    try:
-        known: dict[str, list[str]] = {}
-        try:
-            known = dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            known = {}  # none yet, or broken: replaced whole
-        known.update({text: list(tokens) for text, tokens in seen.items()})
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(path)
-        _SAVED[path] = set(known)
-    except (OSError, ValueError):
-        pass  # a read-only disk: the next start tokenises again
-
-
-def level_text(entry: Entry, level: str) -> str:
-    return f"{LEVEL_TITLES[level]}: {entry.levels[level]}" if level in entry.levels else ""
-
-
-__all__ = ["FACETS", "LEVEL_NAMES", "Hit", "KnowledgeBase", "Resolution", "level_text", "load_knowledge_base",
-           "query_tokens"]
+__all__ = ["Hit", "KnowledgeBase", "Resolution", "load_knowledge_base", "query_tokens"]

@@ -267,9 +267,9 @@ def test_saved_tokens_make_the_same_knowledge_base_and_a_broken_file_is_ignored(
     assert len(saved) == 1 and pipeline.fingerprint() in saved[0].name
     again = load_knowledge_base(KNOWLEDGE, tmp_path)
     saved[0].write_text("{not json", encoding="utf-8")
-    from knowledge import search
+    from knowledge import token_cache
 
-    search._SAVED.clear()  # as in a new process: the file is read again
+    token_cache.forget_reads()  # as in a new process: the file is read again
     broken = load_knowledge_base(KNOWLEDGE, tmp_path)
     assert len(json.loads(saved[0].read_text(encoding="utf-8"))) > 1000  # made again and saved whole
     for question in ("หมวด 6 แบ่งกิจกรรมปรับปรุงประสิทธิภาพเป็นกี่ประเภท", "ADR คืออะไร", "คลินิกหมวด 2 ห้องไหน"):

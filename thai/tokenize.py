@@ -12,9 +12,11 @@ import re
 
 from pythainlp.tokenize import word_tokenize
 
-from thai import keyboard, numbers, spelling
 from thai._cache import text_cache
+from thai.keyboard import fix_layout
 from thai.normalize import normalize
+from thai.numbers import number_words_to_digits
+from thai.spelling import warm_up as warm_up_spelling
 from thai.vocabulary import common_thai_words, segment, trie
 
 _TOKEN = re.compile(
@@ -65,9 +67,9 @@ def warm_up() -> None:
     """Build the dictionaries and tables once, at application start (about a second)."""
     trie()
     common_thai_words()
-    spelling.warm_up()
-    keyboard.fix_layout("s,;f 6 ยทๆฟ")
-    numbers.number_words_to_digits("ตัวชี้วัดที่สาม")
+    warm_up_spelling()
+    fix_layout("s,;f 6 ยทๆฟ")
+    number_words_to_digits("ตัวชี้วัดที่สาม")
     tokenize(normalize("ตัวชี้วัดที่ 3 มีค่าเป้าหมายเท่าไหร่ C4 4.2"))
 
 

@@ -1,0 +1,41 @@
+"""A question as words: what every search and grouping of questions reads.
+
+Pure. ``query_tokens`` drops the words that carry no topic (question words, politeness, fillers), so
+"หมวด 3 คืออะไรครับ" and "หมวด3 คือ" are the same question to the ranking.
+"""
+
+from __future__ import annotations
+
+import re
+
+from thai import analyze, prepare
+
+#: Words that carry no topic: question words, politeness, fillers.
+STOPWORDS = frozenset(
+    """คือ อะไร คืออะไร ไร อะไรบ้าง บ้าง ยังไง อย่างไร ไง ไหน ที่ไหน เมื่อไร เมื่อไหร่ ไหม มั้ย หรือ หรือไม่
+    ครับ ค่ะ คะ ค่า คับ นะ นะคะ นะครับ จ้า จ้ะ จ๊ะ หน่อย ด้วย ขอ ช่วย บอก อยาก ทราบ รู้ ถาม สอบถาม
+    เป็น มี ของ ที่ และ กับ ใน ให้ ได้ ไป มา จะ ว่า แล้ว ก็ การ ความ เรื่อง เกี่ยวกับ หมายถึง แปลว่า
+    เท่าไร เท่าไหร่ กี่ ทำ ต้อง ควร คุณ เรา ผม ฉัน หนู ดู ขอดู อธิบาย สรุป ประกอบด้วย ประกอบ
+    ยกตัวอย่าง ตัวอย่าง ความหมาย หมายความว่า ตาม เล่ม นี้ ภาษาไทย เรียก เรียกว่า นับตั้งแต่ ตั้งแต่ ถึง หน่อย
+    แค่ไหน แค่ สิ่ง ที่สุด ไร อ่ะ อะ ป่าว เปล่า ปะ เหรอ หรอ ล่ะ หละ มั๊ย ได้ไหม ได้มั้ย
+    the a an is are what of to and in""".split()
+)
+
+#: Polite endings at the end of a question: taken off before tokenising ("เว็บไหนคะ" splits badly with them).
+_ENDINGS = re.compile(r"(?:\s*(?:นะ|น้า|จ้ะ|จ้า|ค่ะ|คะ|ค่า|ครับ|คับ|ครับผม|ฮะ|ฮับ|งับ|จ๊ะ|อ่ะ|อะ|ป่ะ|ปะ))+[\s?!.]*$")
+
+
+def plain_question(text: str) -> str:
+    """The message normalised (``thai.prepare``) and without its polite ending."""
+    base = prepare(text)
+    return _ENDINGS.sub("", base).strip() or base
+
+
+def query_tokens(text: str) -> list[str]:
+    """The words of a question that say what it is about."""
+    return [t for t in analyze(text) if t not in STOPWORDS and not t.isspace()]
+
+
+def question_key(text: str) -> str:
+    """A question reduced to its words (no spaces, punctuation, polite endings or case)."""
+    return "".join(query_tokens(text))
