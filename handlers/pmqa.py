@@ -14,6 +14,7 @@ from handlers.common import ask, short_label, tap
 from handlers.handoff import FORWARD_CHOICE
 from knowledge.followup import Topic, topic_of
 from knowledge.passages import Passage
+from knowledge.query import query_tokens
 from knowledge.references import LEVEL_TITLES, level_text
 from knowledge.schema import LEVEL_NAMES, Entry
 from knowledge.search import KnowledgeBase, Resolution
@@ -131,6 +132,22 @@ def labelled_item(entry: Entry, text: str) -> str:
     return hits[0] if len(labelled) >= 2 and len(hits) == 1 else ""
 
 
+def bullet_asked(entry: Entry, text: str, markers: frozenset[str]) -> str:
+    """"ค่าเป้าหมายมาตรฐานเท่าไหร่", "ขั้นต้นล่ะ": the one bullet of the entry's list that holds every word the
+    short question adds to the entry's title, when exactly one does."""
+    if len(text) > 40:
+        return ""
+    bullets = [line.strip() for line in entry.answer.splitlines() if line.strip().startswith("•")]
+    if len(bullets) < 2:
+        return ""
+    title = set(query_tokens(entry.title))
+    asked = {t for t in query_tokens(text) if t not in title and t.casefold() not in markers and not t.isdigit()}
+    if not asked:
+        return ""
+    hits = [b for b in bullets if asked <= set(query_tokens(b))]
+    return hits[0] if len(hits) == 1 else ""
+
+
 def answer_item(entry: Entry, line: str, kb: KnowledgeBase) -> Reply:
     """One item of a list the person was just shown ("แนวทางแรกคืออะไร"), the whole entry a tap away."""
     text = f"{entry.title}\n\n{line}\n\n📄 ที่มา: {entry.source}"
@@ -228,7 +245,9 @@ class KnowledgeHandler:
             return answer_unstated(found, kb)
         if found.item and found.entry is not None and (one := item_of(found.entry, found.item)):
             return answer_item(found.entry, one, kb)
-        if found.entry is not None and found.passage is None and (one := labelled_item(found.entry, req.text)):
+        if found.entry is not None and found.passage is None and not found.entry.levels and (
+                one := labelled_item(found.entry, req.text) or bullet_asked(found.entry, req.text,
+                                                                             kb.followups.markers)):
             return answer_item(found.entry, one, kb)
         if found.passage is not None:
             return answer_passage(found, kb)

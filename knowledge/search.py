@@ -40,7 +40,7 @@ from knowledge.followup import (
 from knowledge.passages import Passage, PassageHit, PassageIndex, load_sources
 from knowledge.query import STOPWORDS, plain_question, query_tokens, question_key
 from knowledge.ranking import bm25
-from knowledge.references import REF_WORDS, References, anchors, mention_pattern, reference_numbers
+from knowledge.references import HMUAD, REF_WORDS, References, anchors, mention_pattern, reference_numbers
 from knowledge.schema import Entry
 from knowledge.token_cache import cached_tokens
 from thai import analyze
@@ -62,6 +62,8 @@ PASSAGE_CONFIDENCE = 0.55
 PASSAGE_MARGIN = 0.2
 #: A passage answers the part of a question a reference does not (the words beyond "หมวด 6").
 NARROW_CONFIDENCE = 0.6
+#: Passages after one that names a หมวด, in the same section, that are still read as about it.
+CARRIED = 4
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,10 @@ class KnowledgeBase:
                            *(p.text for p in self.passages.passages)])
         curated = " ".join(" ".join([*e.keywords, *e.questions, *e.refs]) for e in self.entries)
         self._latin = latin_words([corpus, curated])
+        #: "checklist" typed for the source's "Check list": Latin word pairs of the knowledge, joined.
+        self._compounds = {a + b: f"{a} {b}" for a, b in re.findall(r"(?=\b([a-z]{2,})\s+([a-z]{2,})\b)",
+                                                                    f"{corpus} {curated}".casefold())
+                           if a + b not in self._latin}
         self._this_year = max((p.issue.year for p in self.passages.passages), default=0)
 
     # ----- ranking -----------------------------------------------------------------------
@@ -205,7 +211,7 @@ class KnowledgeBase:
 
     def find(self, text: str, threshold: float, topic: Topic | None = None) -> Resolution:
         """The answer to one message, read as a follow-up of ``topic`` when it cannot stand alone."""
-        prepared = plain_question(text)
+        prepared = self._split_compounds(plain_question(text))
         if topic is not None:
             own, _ = self.resolve_ref(prepared)
             words = [t for t in analyze(prepared) if not t.isspace()
@@ -227,6 +233,11 @@ class KnowledgeBase:
                     return replace(found, followed=fu.question, prepared=prepared)
             return self._own_item(alone, threshold)
         return self._own_item(self._find(prepared, threshold), threshold)
+
+    def _split_compounds(self, prepared: str) -> str:
+        if not self._compounds:
+            return prepared
+        return re.sub(r"[A-Za-z]{4,}", lambda m: self._compounds.get(m.group(0).casefold(), m.group(0)), prepared)
 
     @staticmethod
     def _topic_wins(about_topic: Resolution, alone: Resolution, names_topic: bool) -> bool:
@@ -359,8 +370,24 @@ class KnowledgeBase:
         return found
 
     def _find_mentions(self, ref: str) -> frozenset[int]:
+        """The passages that name ``ref``, and for a หมวด the few after one in the same section that go on about
+        it without naming it again ("ควรเลือกกิจกรรมที่สร้างคุณค่า…" after "จุดเน้นที่สำคัญของหมวด 6"), up to
+        the next one that names a หมวด."""
         pattern = mention_pattern(ref)
-        return frozenset(p.id for p in self.passages.passages if pattern.search(f"{p.heading} {p.text}"))
+        carries = not ref.startswith("ประเด็น")
+        found: set[int] = set()
+        last: Passage | None = None
+        for p in self.passages.passages:
+            text = f"{p.heading} {p.text}"
+            if pattern.search(text):
+                found.add(p.id)
+                last = p
+            elif (carries and last is not None and p.section == last.section and p.id - last.id <= CARRIED
+                  and not HMUAD.search(text)):
+                found.add(p.id)
+            else:
+                last = None if HMUAD.search(text) else last
+        return frozenset(found)
 
     def _passage_words(self, passage: Passage) -> frozenset[str]:
         return self.passages.words(passage.id)
