@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.answerability import (
+    ASKED_NAMES,
     Constraints,
     constraints_of,
     contact_near,
@@ -62,6 +63,10 @@ PASSAGE_CONFIDENCE = 0.55
 PASSAGE_MARGIN = 0.2
 #: A passage answers the part of a question a reference does not (the words beyond "หมวด 6").
 NARROW_CONFIDENCE = 0.6
+#: Kinds of event, each with its own people, rooms and dates: "คลินิก … ใครเป็นวิทยากร" is not answered by a workshop's.
+EVENT_WORDS = frozenset({"คลินิก", "ประชุม", "อบรม", "สัมมนา", "workshop", "หลักสูตร", "โครงการ", "กิจกรรม"})
+#: Kinds of value that belong to one thing: a person, a room, a time or a date of another thing is no answer.
+SUBJECT_BOUND = frozenset({"person", "who", "room", "time", "date"})
 #: Passages after one that names a หมวด, in the same section, that are still read as about it.
 CARRIED = 4
 
@@ -311,8 +316,11 @@ class KnowledgeBase:
         if hits and hits[0].confidence >= threshold:
             found = Resolution(hits[0].entry, hits[0].confidence, candidates=hits, prepared=prepared)
             if best_passage is not None:
-                said = self._coverage(tokens, self._said[self._position[hits[0].entry.id]])
-                if best_passage.coverage >= PASSAGE_CONFIDENCE and best_passage.coverage >= said + PASSAGE_MARGIN:
+                # Words of a reference ("ข้อ", "ประเด็น") say nothing about which text says more.
+                focus = [t for t in tokens if t not in REF_WORDS] or tokens
+                said = self._coverage(focus, self._said[self._position[hits[0].entry.id]])
+                passage_says = self._coverage(focus, self._passage_words(best_passage.passage))
+                if best_passage.coverage >= PASSAGE_CONFIDENCE and passage_says >= said + PASSAGE_MARGIN:
                     found = self._passage_resolution(best_passage, found)
             return self._check(found, constraints, tokens)
         if best_passage is not None and best_passage.coverage >= PASSAGE_CONFIDENCE:
@@ -419,6 +427,9 @@ class KnowledgeBase:
         if not constraints:
             return found
         missing = unmet(constraints, self._answer_text(found))
+        other = "" if missing or found.exact else self._other_subject(found, constraints, tokens)
+        if other:
+            missing = f"{ASKED_NAMES[constraints.asked]}ของ{other}"
         subject = contact_subject(tokens)
         if not missing and constraints.asked in ("phone", "email") and not contact_near(self._answer_text(found),
                                                                                      subject):
@@ -436,10 +447,23 @@ class KnowledgeBase:
             numbers = {t for t in tokens if t.isdigit()} - reference_numbers(" ".join(tokens))
             for hit in self.passages.rank(tokens, limit=8):
                 text = f"{hit.passage.heading} {hit.passage.text}"
-                if (hit.coverage >= NARROW_CONFIDENCE and numbers <= self._passage_words(hit.passage)
-                        and not unmet(constraints, text)):
+                words = self._passage_words(hit.passage)
+                if (hit.coverage >= NARROW_CONFIDENCE and numbers <= words and not unmet(constraints, text)
+                        and (not other or other in words)):
                     return self._passage_resolution(hit, replace(found, exact=False))
         return replace(found, unstated=missing)
+
+    def _other_subject(self, found: Resolution, constraints: Constraints, tokens: list[str]) -> str:
+        """"คลินิก กพร. ใครเป็นวิทยากร" answered with the workshop's speaker: a who / when / where question
+        that names a kind of event (``EVENT_WORDS``) the answer is not about. Its value is another event's."""
+        if constraints.asked not in SUBJECT_BOUND or found.entry is None and found.passage is None:
+            return ""
+        if found.passage is not None:
+            about = self._passage_words(found.passage) | frozenset(query_tokens(found.passage.heading))
+        else:
+            i = self._position[found.entry.id]  # type: ignore[union-attr]
+            about = self._said[i] | self._strong[i]
+        return next((t for t in tokens if t.casefold() in EVENT_WORDS and t not in about), "")
 
     def _refine(self, entry: Entry, prepared: str) -> Entry | None:
         """"ประชุมคณะทำงานหมวด 5 วันไหน" names หมวด 5 but asks about its meeting: when a broad
