@@ -8,6 +8,7 @@ from thai.normalize import normalize
 from thai.numbers import number_words_to_digits
 from thai.spelling import correct_domain
 from thai.tokenize import tokenize
+from thai.tones import restore_tones
 
 #: Rounds of the steps at most; a text that changed is read again, almost always settling in two.
 MAX_ROUNDS = 4
@@ -15,7 +16,7 @@ MAX_ROUNDS = 4
 
 @text_cache()
 def prepare(text: str) -> str:
-    """The message cleaned for matching: normalize → fix_layout → number words → domain spelling.
+    """The message cleaned for matching: normalize → fix_layout → tone marks → number words → domain spelling.
 
     Why this order:
 
@@ -23,11 +24,12 @@ def prepare(text: str) -> str:
        Thai digits, decomposed SARA AM or doubled marks would make them miss.
     2. ``fix_layout`` next, on clean text: a word typed on the wrong layout is not Thai yet, so
        neither the number words nor the spelling table could recognise anything in it.
-    3. ``number_words_to_digits`` before the spelling repair, so the fuzzy matcher never sees a
+    3. ``restore_tones`` on Thai text: "ทีไหน" is "ที่ไหน" to every later step ("ที 3" has no reference).
+    4. ``number_words_to_digits`` before the spelling repair, so the fuzzy matcher never sees a
        number word glued to a reference word ("หมวดสาม") and the reference regexes get digits.
-    4. ``correct_domain`` last, on text that is otherwise final. If it repaired something, the
+    5. ``correct_domain`` last, on text that is otherwise final. If it repaired something, the
        number step runs once more: "หมวทห้า" only has a reference word once "หมวท" is "หมวด".
-    5. A text that changed goes through the steps again until it settles (``MAX_ROUNDS``).
+    6. A text that changed goes through the steps again until it settles (``MAX_ROUNDS``).
 
     Never raises on any ``str``; the result is stable under a second ``prepare``.
     """
@@ -37,7 +39,7 @@ def prepare(text: str) -> str:
         fixed = fix_layout(text)
         if fixed is not None:
             text = fixed
-        text = number_words_to_digits(text)
+        text = number_words_to_digits(restore_tones(text))
         corrected = correct_domain(text)
         if corrected != text:
             text = number_words_to_digits(corrected)

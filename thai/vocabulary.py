@@ -66,24 +66,48 @@ def thai_dictionary() -> frozenset[str]:
     return frozenset(thai_words()) | DOMAIN_WORDS
 
 
-@lru_cache(maxsize=1)
-def common_thai_words(limit: int = 2000) -> frozenset[str]:
-    """The most frequent Thai words of the Thai National Corpus (frequency list bundled in PyThaiNLP).
-
-    The file is streamed (``tnc.word_freqs()`` would hold the whole list, ~30 MB that a worker
-    process never gives back)."""
-    import heapq
-
+def _tnc_rows():  # type: ignore[no-untyped-def]
+    """(count, word) of the Thai National Corpus frequency list bundled in PyThaiNLP, streamed (``tnc.word_freqs()``
+    would hold the whole list, ~30 MB that a worker process never gives back)."""
     from pythainlp.corpus import corpus_path
 
-    def rows():  # type: ignore[no-untyped-def]
-        with open(os.path.join(corpus_path(), tnc._UNIGRAM_FILENAME), encoding="utf-8-sig") as fh:
-            for line in fh:
-                word, _, count = line.rstrip("\n").partition("\t")
-                if word and "\u0e01" <= word[0] <= "\u0e4e" and count.strip().isdigit():
-                    yield int(count), word
+    with open(os.path.join(corpus_path(), tnc._UNIGRAM_FILENAME), encoding="utf-8-sig") as fh:
+        for line in fh:
+            word, _, count = line.rstrip("\n").partition("\t")
+            if word and "\u0e01" <= word[0] <= "\u0e4e" and count.strip().isdigit():
+                yield int(count), word
 
-    return frozenset(word for _, word in heapq.nlargest(limit, rows()))
+
+#: How many of the corpus's most frequent words ``common_thai_words`` gives.
+COMMON_LIMIT = 2000
+
+
+@lru_cache(maxsize=1)
+def _tnc() -> tuple[frozenset[str], dict[str, int]]:
+    """One pass over the corpus list: its most frequent words, and the counts of the dictionary's words."""
+    import heapq
+
+    words = thai_dictionary()
+    counts: dict[str, int] = {}
+    top: list[tuple[int, str]] = []
+    for count, word in _tnc_rows():
+        if word in words:
+            counts[word] = count
+        if len(top) < COMMON_LIMIT:
+            heapq.heappush(top, (count, word))
+        elif (count, word) > top[0]:
+            heapq.heapreplace(top, (count, word))
+    return frozenset(word for _, word in top), counts
+
+
+def common_thai_words() -> frozenset[str]:
+    """The most frequent Thai words of the Thai National Corpus (``COMMON_LIMIT``)."""
+    return _tnc()[0]
+
+
+def thai_word_counts() -> dict[str, int]:
+    """How often each dictionary word occurs in the Thai National Corpus (words it lacks are left out)."""
+    return _tnc()[1]
 
 
 class CompactTrie(Trie):
@@ -155,5 +179,6 @@ __all__ = [
     "is_word_boundary",
     "segment",
     "thai_dictionary",
+    "thai_word_counts",
     "trie",
 ]

@@ -1,0 +1,56 @@
+"""restore_tones: words typed without their tone marks get them back; correct text, and real words that are
+another word's bare form, stay as typed."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from thai import prepare
+from thai.tones import MAX_RUN, bare, restore_tones
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("ตัวชีวัดที 3 นำหนักเทาไหร", "ตัวชี้วัดที่ 3 น้ำหนักเท่าไหร่"),
+    ("ขอรองเรียนกับขอรองทุกขตางกันยังไง", "ข้อร้องเรียนกับข้อร้องทุกข์ต่างกันยังไง"),
+    ("ถาความเสียงระดับมาก หนวยงานตองทำไง", "ถ้าความเสี่ยงระดับมาก หน่วยงานต้องทำไง"),
+    ("pmqa 4.0 มีทังหมดกีหมวด", "pmqa 4.0 มีทั้งหมดกี่หมวด"),
+    ("หองไหน", "ห้องไหน"),
+    ("เปลียนชือรางวัลตังแตปีไหน", "เปลี่ยนชื่อรางวัลตั้งแต่ปีไหน"),
+])
+def test_marks_are_restored(typed: str, meant: str) -> None:
+    assert restore_tones(typed) == meant
+
+
+@pytest.mark.parametrize("text", [
+    "ทีมงาน ขอดู เสือ",  # real words: "ทีม" is no "ที่ม", "ขอ" (ask) is no "ข้อ", a tiger is no shirt
+    "คลินิกหมวด 2 ห้องไหน",
+    "ขอบคุณครับ",
+    "ไรเดอร์",
+    "สวัสดีค่ะ มีคำถามคะ",
+    "PMQA 4.0 ADR",
+])
+def test_correct_text_is_left_alone(text: str) -> None:
+    assert restore_tones(text) == text
+
+
+def test_the_reference_patterns_read_a_toneless_reference() -> None:
+    assert "ที่ 3" in prepare("ตัวชีวัดที 3 คืออะไร")
+
+
+def test_a_long_stretch_is_left_as_typed() -> None:
+    run = "ทีไหน" * (MAX_RUN // 5 + 1)
+    assert restore_tones(run) == run
+
+
+thai_text = st.text(alphabet=st.sampled_from("กขคงจดตทนบปมยรลวสหอะาิีึืุูเแโใไ่้๊๋์ั็ำ "), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(thai_text)
+def test_only_marks_are_added_and_a_second_pass_changes_nothing(text: str) -> None:
+    restored = restore_tones(text)
+    assert bare(restored) == bare(text)
+    assert len(restored) >= len(text)
+    assert restore_tones(restored) == restored
