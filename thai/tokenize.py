@@ -16,8 +16,8 @@ from thai._cache import text_cache
 from thai.keyboard import fix_layout
 from thai.normalize import normalize
 from thai.numbers import number_words_to_digits
+from thai.omissions import warm_up as warm_up_omissions
 from thai.spelling import warm_up as warm_up_spelling
-from thai.tones import warm_up as warm_up_tones
 from thai.vocabulary import common_thai_words, segment, trie
 
 _TOKEN = re.compile(
@@ -69,7 +69,7 @@ def warm_up() -> None:
     trie()
     common_thai_words()
     warm_up_spelling()
-    warm_up_tones()
+    warm_up_omissions()
     fix_layout("s,;f 6 ยทๆฟ")
     number_words_to_digits("ตัวชี้วัดที่สาม")
     tokenize(normalize("ตัวชี้วัดที่ 3 มีค่าเป้าหมายเท่าไหร่ C4 4.2"))

@@ -1,12 +1,15 @@
-"""Put back tone marks a hurried typist left out ("ทีไหน" → "ที่ไหน", "เทาไหร" → "เท่าไหร่", "ตองทำ" → "ต้องทำ").
+"""Put back what a hurried typist left out: tone marks ("ทีไหน" → "ที่ไหน", "เทาไหร" → "เท่าไหร่") and a letter
+("ยกตัอย่าง" → "ยกตัวอย่าง").
 
-Many staff type without tone marks (่ ้ ๊ ๋ ์) altogether. A word without them is often no word, or a rare
-one, so it matches nothing in the knowledge base, and "ที 3" is not "ที่ 3" to the reference patterns.
+Many staff type without tone marks (่ ้ ๊ ๋ ์) altogether, and fast typing drops letters. A word without them is
+often no word, or a rare one, so it matches nothing in the knowledge base, and "ที 3" is not "ที่ 3" to the
+reference patterns.
 
 How: a stretch of Thai that newmm cannot read as common words is read again as the most probable
-sequence of words, where a word may also be one typed without its marks (a unigram model over the Thai
-National Corpus frequencies bundled in PyThaiNLP; a restored word pays a penalty, so a real word that
-happens to be another word's bare form, "ขอ" beside "ข้อ", stays as typed). Correct text is never
+sequence of words, where a word may also be one typed without its marks, or a common word with one letter
+missing (a unigram model over the Thai National Corpus frequencies bundled in PyThaiNLP; a restored word pays
+a penalty, so a real word that happens to be another word's bare form, "ขอ" beside "ข้อ", stays as typed, and
+a reading that still leaves a piece that is no word changes nothing). Correct text is never
 touched: a stretch that reads as dictionary words, none of them a rare bare form of a much more common
 word, is left alone without being scored.
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from thai._cache import text_cache
 from thai.vocabulary import DOMAIN_WORDS, segment, thai_dictionary, thai_word_counts
@@ -26,12 +29,21 @@ _STRIP = str.maketrans("", "", MARKS)
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
 #: How much more probable a restored word must be than the bare form typed (log scale): ×20.
 PENALTY = math.log(20)
+#: A word with a letter left out must be this much more probable than reading the text as typed (×200).
+DROP_PENALTY = math.log(200)
+#: Words that may have lost a letter: the corpus's most frequent ones, and the domain's, of this length at least.
+DROP_VOCABULARY = 8000
+MIN_DROP_LENGTH = 4
 #: An unreadable character costs more than any word.
 _UNKNOWN = 30.0
 #: Words of asking and of chat, which the written corpus under-counts: as probable as its ~100th word.
 CHAT_WORDS = frozenset("""กี่ ที่ ไหน ไหม ได้ ไม่ ต้อง เท่าไหร่ เท่าไร ไหร่ ใช่ บ้าง ด้วย ห้อง ช่วย ยังไง อย่างไร
     ล่ะ หน่อย แล้ว เมื่อไหร่ เมื่อไร ตั้งแต่ ถึง ก่อน ต่อ เรื่อง ข้อ ครั้ง ใคร ผู้ เข้า ร่วม ให้ ว่า""".split())
 CHAT_RANK = 100
+#: Written as typed, never "restored": month abbreviations without their dots ("5 เมย 67").
+KEEP = frozenset("มค กพ มีค เมย พค มิย กค สค กย ตค พย ธค".split())
+#: A word the corpus has seen fewer times than this is too rare to lean on when restoring its neighbours.
+RARE_COUNT = 20
 #: …and the domain's words as probable as its ~500th.
 DOMAIN_RANK = 500
 #: Stretches longer than this are left as typed (a pasted document is not a chat message).
@@ -47,18 +59,39 @@ class _Model:
 
     def __init__(self) -> None:
         self.counts = thai_word_counts()
-        self.words = thai_dictionary()
+        self.words = thai_dictionary() | KEEP
         self.log_total = math.log(sum(self.counts.values()) or 1)
         self.unseen = self.log_total - math.log(min(self.counts.values(), default=1) / 2)
         # Written Thai is not chat: here the domain's words are common, and the words of asking most common of all.
         self.known = {w: min(self.cost(w), math.log(rank)) for words, rank in
-                      ((DOMAIN_WORDS, DOMAIN_RANK), (CHAT_WORDS, CHAT_RANK)) for w in words}
+                      ((DOMAIN_WORDS, DOMAIN_RANK), (CHAT_WORDS, CHAT_RANK), (KEEP, CHAT_RANK)) for w in words}
         self.best: dict[str, str] = {}
         for w in self.words:
             b = w.translate(_STRIP)
             if b != w and len(b) >= 2 and (b not in self.best or self.cost(w) < self.cost(self.best[b])):
                 self.best[b] = w
         self.longest = max(map(len, self.words))
+
+    @cached_property
+    def dropped(self) -> dict[str, str]:
+        """A common word with one letter left out ("ยกตัอย่าง"): the slip, when it is no word itself, maps to it.
+        Built at the first stretch that needs it (~0.1 s), not at start-up."""
+        common = sorted(self.counts, key=self.counts.__getitem__, reverse=True)[:DROP_VOCABULARY]
+        dropped: dict[str, str] = {}
+        for w in {*common, *DOMAIN_WORDS, *CHAT_WORDS}:
+            if len(w) < MIN_DROP_LENGTH:
+                continue
+            for i in range(1, len(w)):
+                slip = w[:i] + w[i + 1:]
+                if slip in self.words or slip in self.best:
+                    continue
+                other = dropped.get(slip)
+                if other is None or self.cost(w) < self.cost(other):
+                    dropped[slip] = w
+        return dropped
+
+    def rare(self, word: str) -> bool:
+        return word not in self.known and self.counts.get(word, 0) < RARE_COUNT
 
     def cost(self, word: str) -> float:
         known = getattr(self, "known", {}).get(word)
@@ -85,12 +118,13 @@ def _suspicious(run: str) -> bool:
     return False
 
 
-def _most_probable(run: str) -> str:
-    """The run read as its most probable words, restoring marks where that is more probable (Viterbi)."""
+def _most_probable(run: str) -> str | None:
+    """The run read as its most probable words, restoring marks or a letter where that is more probable
+    (Viterbi); None when even that reading leaves a piece that is no word (nothing is guessed then)."""
     model = _model()
     n = len(run)
     score = [0.0] + [math.inf] * n
-    back: list[tuple[int, str]] = [(0, "")] * (n + 1)
+    back: list[tuple[int, str, bool]] = [(0, "", False)] * (n + 1)
     for i in range(n):
         if score[i] == math.inf:
             continue
@@ -98,33 +132,38 @@ def _most_probable(run: str) -> str:
             piece = run[i:j]
             options = []
             if piece in model.words:
-                options.append((model.cost(piece), piece))
+                # A rare word ("วท") read as typed, beside a restored one, makes the reading a guess.
+                options.append((model.cost(piece), piece, model.rare(piece)))
             if (marked := model.best.get(piece)) is not None:
-                options.append((model.cost(marked) + PENALTY, marked))
+                options.append((model.cost(marked) + PENALTY, marked, False))
+            if (whole := model.dropped.get(piece)) is not None:
+                options.append((model.cost(whole) + DROP_PENALTY, whole, False))
             if j == i + 1 and not options:
-                options.append((_UNKNOWN, piece))
-            for c, word in options:
+                options.append((_UNKNOWN, piece, True))
+            for c, word, unknown in options:
                 if score[i] + c < score[j]:
-                    score[j], back[j] = score[i] + c, (i, word)
+                    score[j], back[j] = score[i] + c, (i, word, unknown)
     out: list[str] = []
     j = n
     while j > 0:
-        i, word = back[j]
+        i, word, unknown = back[j]
+        if unknown:
+            return None
         out.append(word)
         j = i
     return "".join(reversed(out))
 
 
 @text_cache()
-def restore_tones(text: str) -> str:
-    """``text`` with words typed without their tone marks restored; correct text unchanged. Idempotent."""
+def restore_omissions(text: str) -> str:
+    """``text`` with words typed without their tone marks, or with a letter left out, restored; correct text
+    unchanged."""
 
     def fix(m: re.Match[str]) -> str:
         run = m.group(0)
         if len(run) > MAX_RUN or not _suspicious(run):
             return run
-        restored = _most_probable(run)
-        return restored if bare(restored) == bare(run) else run
+        return _most_probable(run) or run
 
     return _THAI_RUN.sub(fix, text)
 
@@ -133,4 +172,4 @@ def warm_up() -> None:
     _model()
 
 
-__all__ = ["MARKS", "restore_tones", "warm_up"]
+__all__ = ["MARKS", "restore_omissions", "warm_up"]
