@@ -26,7 +26,7 @@ def build_engine(settings: Settings) -> Engine:
     from knowledge.search import load_knowledge_base
     from knowledge.smalltalk import load_smalltalk
 
-    thai.warm_up()
+    thai.warm_up(PROJECT_ROOT / "instance" / "cache")
     kb = load_knowledge_base(settings.knowledge_dir, PROJECT_ROOT / "instance" / "cache")
     load_rules(rules_path(settings.knowledge_dir))  # the ADR checker's rules: a broken file stops the start
     services = Services(kb=kb, smalltalk=load_smalltalk(settings.knowledge_dir / "conversation" / "smalltalk.yaml"))

@@ -15,11 +15,6 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
 from linebot.v3.exceptions import InvalidSignatureError  # noqa: F401  (documented error type)
-from linebot.v3.messaging import (
-    ApiClient,
-    ApiException,
-    Configuration,
-)
 from linebot.v3.webhook import SignatureValidator
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -258,6 +253,9 @@ class LineSender:
     """Talks to the Messaging API through the SDK's HTTP client, with a timeout on every call."""
 
     def __init__(self, settings: Settings) -> None:
+        # The SDK's messaging package takes over a second to import: only a bot that sends to LINE pays for it.
+        from linebot.v3.messaging import ApiClient, Configuration
+
         config = Configuration(host=settings.line_api_base_url, access_token=settings.line_channel_access_token)
         self.client = ApiClient(config)
         self.timeout = settings.line_api_timeout
@@ -267,6 +265,8 @@ class LineSender:
                         "Authorization": f"Bearer {settings.line_channel_access_token}"}
 
     def send(self, row: Outbox, reply: Reply) -> None:
+        from linebot.v3.messaging import ApiException
+
         messages = render(reply)
         if not messages:
             return
@@ -290,6 +290,8 @@ class LineSender:
         walk over the body and headers and without the pydantic models: on a reply that walk cost a
         sixth of the send. The bodies are plain JSON in the shapes of LINE's OpenAPI spec, and the
         tests' fake LINE API parses each one with the SDK's own models."""
+        from linebot.v3.messaging import ApiException
+
         all_headers = {**self.headers, **(headers or {})}
         if body is not None:
             all_headers["Content-Type"] = "application/json"

@@ -63,6 +63,9 @@ def _save(path: Path, seen: dict[str, tuple[str, ...]]) -> None:
         temporary.write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
         temporary.replace(path)
         _SAVED[path] = set(known)
+        for stale in path.parent.glob("tokens-*.json"):  # made under another fingerprint: never read again
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except (OSError, ValueError):
         pass  # a read-only disk: the next start tokenises again
 

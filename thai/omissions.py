@@ -21,6 +21,7 @@ import re
 from functools import cached_property, lru_cache
 
 from thai._cache import text_cache
+from thai._stored import stored
 from thai.vocabulary import DOMAIN_WORDS, segment, thai_dictionary, thai_word_counts
 
 #: The marks that go missing: the four tone marks and the silent-letter mark.
@@ -65,12 +66,16 @@ class _Model:
         # Written Thai is not chat: here the domain's words are common, and the words of asking most common of all.
         self.known = {w: min(self.cost(w), math.log(rank)) for words, rank in
                       ((DOMAIN_WORDS, DOMAIN_RANK), (CHAT_WORDS, CHAT_RANK), (KEEP, CHAT_RANK)) for w in words}
-        self.best: dict[str, str] = {}
+        self.best: dict[str, str] = stored("bare-forms", self._bare_forms)
+        self.longest = max(map(len, self.words))
+
+    def _bare_forms(self) -> dict[str, str]:
+        best: dict[str, str] = {}
         for w in self.words:
             b = w.translate(_STRIP)
-            if b != w and len(b) >= 2 and (b not in self.best or self.cost(w) < self.cost(self.best[b])):
-                self.best[b] = w
-        self.longest = max(map(len, self.words))
+            if b != w and len(b) >= 2 and (b not in best or self.cost(w) < self.cost(best[b])):
+                best[b] = w
+        return best
 
     @cached_property
     def dropped(self) -> dict[str, str]:

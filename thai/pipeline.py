@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from thai._cache import text_cache
+from thai._stored import fingerprint
 from thai.keyboard import fix_layout
 from thai.normalize import normalize
 from thai.numbers import number_words_to_digits
@@ -63,20 +64,6 @@ def analyze(text: str) -> list[str]:
     if _RECORDING:
         _RECORDING[-1][text] = tuple(tokens)
     return tokens
-
-
-def fingerprint() -> str:
-    """What the tokens of a text depend on: this package's code and PyThaiNLP's version. Saved tokens made
-    under another fingerprint are not used."""
-    import hashlib
-    from pathlib import Path
-
-    import pythainlp
-
-    digest = hashlib.sha256(getattr(pythainlp, "__version__", "").encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def preload(tokens: dict[str, tuple[str, ...]]) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from thai._cache import text_cache
+from thai._stored import stored
 from thai.vocabulary import DOMAIN_WORDS, is_word_boundary, thai_dictionary
 
 #: Known misspellings, listed where the generic rules can't reach them: too far from the word
@@ -177,6 +178,11 @@ def _plausible(variant: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, tuple[str, float]], dict[str, tuple[int, ...]]]:
+    """The misspelling table, built or read back from an earlier start (``thai._stored``)."""
+    return stored("spelling", _build_table)
+
+
+def _build_table() -> tuple[dict[str, tuple[str, float]], dict[str, tuple[int, ...]]]:
     """Misspelling → (domain word, cost), plus first-two-letters → candidate lengths (longest first).
 
     Dropped: forms that are a domain word themselves, real dictionary words (unless listed in

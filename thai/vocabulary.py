@@ -84,7 +84,14 @@ COMMON_LIMIT = 2000
 
 @lru_cache(maxsize=1)
 def _tnc() -> tuple[frozenset[str], dict[str, int]]:
-    """One pass over the corpus list: its most frequent words, and the counts of the dictionary's words."""
+    """One pass over the corpus list (or its result, kept from an earlier start: ``thai._stored``)."""
+    from thai._stored import stored
+
+    return stored("corpus", _read_tnc)
+
+
+def _read_tnc() -> tuple[frozenset[str], dict[str, int]]:
+    """The corpus list's most frequent words, and the counts of the dictionary's words."""
     import heapq
 
     words = thai_dictionary()
