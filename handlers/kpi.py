@@ -197,7 +197,8 @@ class KpiHandler:
         card = Card(title=f"สถานะ KPI ปีงบประมาณ {cat.fiscal_year}", subtitle=f"{round_name} · {headline}",
                     alt_text=alt[:400], sections=tuple(sections), footer=ASSUMPTION_NOTE)
         choices = [ask(f"ตัวชี้วัดที่ {s.number}") for s in view.scored if s.score is not None][:8]
-        summary_text = f"{card.title} {round_name}\n{headline}"
+        summary_text = (f"{card.title} {round_name}\n{headline}\n"
+                        "(เอกสารรายงานผลการดำเนินงาน คะแนนเป็นการคำนวณของบอท ดูหมายเหตุท้ายการ์ด)")
         return Reply(messages=(Text(summary_text), card), choices=tuple(choices))
 
     def detail(self, ctx: Context, view: RoundView, ind: Indicator) -> Reply:
@@ -218,7 +219,7 @@ class KpiHandler:
             rounds = ", ".join(str(m) for m in (comp.rounds if comp else ()))
             given = ", ".join(str(m) for m in sorted(ind.rounds))
             note = (f"ตัวชี้วัดนี้อยู่ในองค์ประกอบที่ {ind.component} ซึ่งประเมินเฉพาะรอบ {rounds} เดือน "
-                    f"จึงยังไม่มีค่าเป้าหมายและผลในรอบ {view.months} เดือน"
+                    f"จึงยังไม่มีข้อมูลค่าเป้าหมายและผลในรอบ {view.months} เดือน"
                     if comp is None or view.months not in comp.rounds else
                     f"ยังไม่มีข้อมูลค่าเป้าหมายและผลของรอบ {view.months} เดือนค่ะ"
                     + (f" (ข้อมูลที่มีคือรอบ {given} เดือน)" if given else ""))

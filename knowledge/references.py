@@ -56,6 +56,7 @@ _ACTIVITY = re.compile(r"กิจกรรม(?:ที่)?\s*(\d{1,2})(?![\d.]
 _REF_NUMBER = re.compile(r"(?:หมวด|ประเด็น|ตัวชี้วัด|ที่|คลินิก)\s+(\d+)")
 _NO_HMUAD = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*(0|[89]|[1-9]\d)(?![\d])")
 _NO_PRADEN = re.compile(r"ประเด็น(?:ที่)?\s*([1-6])\.([5-9])(?![\d.])|ประเด็น(?:ที่)?\s*(7)\.([7-9])(?![\d.])")
+_GAP_WORDS = re.compile(r"gap|ช่องว่าง")
 _DATE = re.compile(r"\d{1,2}\s*(?:ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย|ต\.?ค|พ\.?ย|ธ\.?ค"
                    r"|มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)")
 #: An entry's refs that passages of the source name in so many words ("หมวด 6", "ประเด็น 4.2").
@@ -166,6 +167,12 @@ class References:
         low = prepared.casefold()
         if (m := _NO_HMUAD.search(low)) and (e := self.by_id.get("pmqa-structure")):
             return e, f"PMQA 4.0 มี 7 หมวด (หมวด 1 – หมวด 7) ไม่มีหมวด {m.group(1)} ค่ะ"
+        if ((m := _GAP.search(low)) and f"gap {m.group(0)}" not in self.by_ref and _GAP_WORDS.search(low)
+                and (e := self.by_id.get("gap-overview"))):
+            chosen = sorted(r.split()[1] for r in self.by_ref if r.startswith("gap "))
+            return e, (f"ประเด็นช่องว่างในการพัฒนาที่เลือกไม่มีประเด็น {m.group(0)} ค่ะ "
+                       f"(ที่เลือกคือ {', '.join(chosen[:-1])} และ {chosen[-1]})" if chosen else
+                       f"ประเด็นช่องว่างในการพัฒนาที่เลือกไม่มีประเด็น {m.group(0)} ค่ะ")
         if (m := _NO_PRADEN.search(low)) and (e := self.by_ref.get(f"หมวด {m.group(1)}")):
             count = sum(1 for r in self.by_ref if re.fullmatch(rf"ประเด็น {m.group(1)}\.\d", r))
             return e, f"หมวด {m.group(1)} มี {count} ประเด็น (ไม่มีประเด็น {m.group(1)}.{m.group(2)}) ค่ะ"
