@@ -17,7 +17,7 @@ from core.dispatch import Context
 from core.messages import Request
 from db.models import Conversation
 from handlers.common import head_and_tail, is_command
-from thai import normalize
+from thai import prepare
 
 TTL = timedelta(minutes=10)
 CANCEL_WORDS = ("ยกเลิก", "cancel", "ไม่เอาแล้ว", "ไม่ทำแล้ว", "เลิก", "stop")
@@ -35,7 +35,8 @@ AMBIGUOUS_QUESTION_WORDS = ("ไหม", "กี่", "คือ", "บ้าง
 
 
 def looks_like_question(text: str, clearly: bool = False) -> bool:
-    folded = normalize(head_and_tail(text))
+    """Read on the prepared text: "[ib0k8g]nvf;yowso" (wrong layout) is "บริจาคเลือดวันไหน", "กีคะแนน" is "กี่คะแนน"."""
+    folded = prepare(head_and_tail(text))
     words = [w for w in QUESTION_WORDS if w not in AMBIGUOUS_QUESTION_WORDS] if clearly else QUESTION_WORDS
     return any(word in folded for word in words)
 

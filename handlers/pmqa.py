@@ -240,6 +240,10 @@ class KnowledgeHandler:
                 return self._indicator(entry, ctx) or answer_entry(entry, kb)
             return answer_entry(entry, kb)
         found = kb.find(understood_part(req.text), ctx.settings.answer_threshold, self._topic(req, ctx, kb))
+        indicator = (found.entry is not None and found.passage is None and found.entry.id.startswith("kpi-")
+                     and found.entry.id != "kpi-overview")
+        if indicator and found.unstated and (card := self._indicator(found.entry, ctx)):  # type: ignore[arg-type]
+            return card  # results and rounds live in the KPI data, not in the entry's text
         if found.unstated:
             self._keep_unanswered(req, ctx, found)
             return answer_unstated(found, kb)

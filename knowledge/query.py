@@ -7,6 +7,8 @@ Pure. ``query_tokens`` drops the words that carry no topic (question words, poli
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from thai import analyze, prepare
 
@@ -18,7 +20,7 @@ STOPWORDS = frozenset(
     เท่าไร เท่าไหร่ กี่ ทำ ต้อง ควร คุณ เรา ผม ฉัน หนู ดู ขอดู อธิบาย สรุป ประกอบด้วย ประกอบ
     ยกตัวอย่าง ตัวอย่าง ความหมาย หมายความว่า ตาม เล่ม นี้ ภาษาไทย เรียก เรียกว่า นับตั้งแต่ ตั้งแต่ ถึง หน่อย
     แค่ไหน แค่ สิ่ง ที่สุด ไร อ่ะ อะ ป่าว เปล่า ปะ เหรอ หรอ ล่ะ หละ มั๊ย ได้ไหม ได้มั้ย
-    ใช่ไหม ใช่มั้ย ใช่มั๊ย ใช่ป่ะ ใช่หรือไม่ ใช่หรือเปล่า ใช่
+    ใช่ไหม ใช่มั้ย ใช่มั๊ย ใช่ป่ะ ใช่หรือไม่ ใช่หรือเปล่า ใช่ ได้ที่ ถ้า หาก
     the a an is are what of to and in""".split()
 )
 
@@ -33,8 +35,36 @@ def plain_question(text: str) -> str:
 
 
 def query_tokens(text: str) -> list[str]:
-    """The words of a question that say what it is about."""
-    return [t for t in analyze(text) if t not in STOPWORDS and not t.isspace()]
+    """The words of a question that say what it is about, each synonym read as its group's first word."""
+    same = synonyms()
+    return [same.get(t, t) for t in analyze(text) if t not in STOPWORDS and not t.isspace()]
+
+
+SYNONYMS_FILE = Path(__file__).parent / "conversation" / "synonyms.yaml"
+
+
+@lru_cache(maxsize=1)
+def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
+    """Word → the first word of its group (``conversation/synonyms.yaml``), checked when it is read."""
+    from knowledge.loader import load_yaml
+    from knowledge.schema import SchemaError
+
+    data = load_yaml(path) if path.exists() else {"groups": []}
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
+        raise SchemaError(f"{path.name}: ต้องมี 'groups' เป็นรายการของกลุ่มคำ")
+    out: dict[str, str] = {}
+    for n, group in enumerate(groups, start=1):
+        if not (isinstance(group, list) and len(group) >= 2 and all(isinstance(w, str) and w.strip() and " " not in
+                                                                     w.strip() for w in group)):
+            raise SchemaError(f"{path.name}: กลุ่มที่ {n} ต้องเป็นรายการคำอย่างน้อย 2 คำ คำละไม่มีช่องว่าง")
+        first = group[0].strip().casefold()
+        for word in group[1:]:
+            word = word.strip().casefold()
+            if word in out or word == first:
+                raise SchemaError(f"{path.name}: คำ “{word}” อยู่มากกว่าหนึ่งกลุ่ม")
+            out[word] = first
+    return out
 
 
 def question_key(text: str) -> str:

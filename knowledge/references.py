@@ -56,6 +56,8 @@ _ACTIVITY = re.compile(r"กิจกรรม(?:ที่)?\s*(\d{1,2})(?![\d.]
 _REF_NUMBER = re.compile(r"(?:หมวด|ประเด็น|ตัวชี้วัด|ที่|คลินิก)\s+(\d+)")
 _NO_HMUAD = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*(0|[89]|[1-9]\d)(?![\d])")
 _NO_PRADEN = re.compile(r"ประเด็น(?:ที่)?\s*([1-6])\.([5-9])(?![\d.])|ประเด็น(?:ที่)?\s*(7)\.([7-9])(?![\d.])")
+#: What a topic of each kind is, in the words of a reply that the source does not state one for another หมวด.
+_KIND_LABELS = {"meeting": "การประชุมคณะทำงาน", "clinic": "คลินิก"}
 _GAP_WORDS = re.compile(r"gap|ช่องว่าง")
 _DATE = re.compile(r"\d{1,2}\s*(?:ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย|ต\.?ค|พ\.?ย|ธ\.?ค"
                    r"|มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)")
@@ -161,6 +163,19 @@ class References:
         if rest:
             return None
         return self.by_id.get(topic.key.replace(f"hmuad-{topic.hmuad}", f"hmuad-{m.group(1)}"))
+
+    def missing_kind_for(self, prepared: str, topic: Topic, markers: frozenset[str]) -> str:
+        """"หมวด 2 ล่ะ" after the หมวด 5 working group's meeting, when the source has no หมวด 2 meeting: what it
+        does not state ("การประชุมคณะทำงานหมวด 2"), or "" when the message is not such a question."""
+        m = HMUAD.search(prepared.casefold())
+        label = _KIND_LABELS.get(topic.kind)
+        if m is None or label is None or not topic.hmuad or f"hmuad-{topic.hmuad}" not in topic.key:
+            return ""
+        rest = [t for t in query_tokens(prepared) if t not in {"หมวด", m.group(1), "ที่"}
+                and t.casefold() not in markers]
+        if rest or self.by_id.get(topic.key.replace(f"hmuad-{topic.hmuad}", f"hmuad-{m.group(1)}")):
+            return ""
+        return f"{label}หมวด {m.group(1)} "
 
     def correction(self, prepared: str) -> tuple[Entry, str] | None:
         """A question about something that does not exist ("หมวด 8"): the entry to answer with, and the correction."""

@@ -54,6 +54,8 @@ TOPIC_COVERS = 0.8
 FIELD_WEIGHTS = {"title": 3, "refs": 3, "keywords": 3, "questions": 2, "answer": 1}
 ANSWER_ONLY_CREDIT = 0.5
 REFINE_CONFIDENCE = 0.6
+#: An entry that explains this much of a question is its answer over a หมวด named in passing.
+CLEAR_CONFIDENCE = 0.9
 K1 = 1.2
 B = 0.6
 
@@ -64,7 +66,9 @@ PASSAGE_MARGIN = 0.2
 #: A passage answers the part of a question a reference does not (the words beyond "หมวด 6").
 NARROW_CONFIDENCE = 0.6
 #: Kinds of event, each with its own people, rooms and dates: "คลินิก … ใครเป็นวิทยากร" is not answered by a workshop's.
-EVENT_WORDS = frozenset({"คลินิก", "ประชุม", "อบรม", "สัมมนา", "workshop", "หลักสูตร", "โครงการ", "กิจกรรม"})
+#: The words of one kind name the same kind ("workshop" is the source's "ประชุมเชิงปฏิบัติการ").
+EVENT_KINDS = (frozenset({"คลินิก"}), frozenset({"ประชุม", "workshop", "สัมมนา", "ปฏิบัติการ", "อบรม"}),
+               frozenset({"อบรม", "หลักสูตร"}), frozenset({"โครงการ"}), frozenset({"กิจกรรม"}))
 #: Kinds of value that belong to one thing: a person, a room, a time or a date of another thing is no answer.
 SUBJECT_BOUND = frozenset({"person", "who", "room", "time", "date"})
 #: Passages after one that names a หมวด, in the same section, that are still read as about it.
@@ -225,6 +229,9 @@ class KnowledgeBase:
             same_kind = self.refs.same_kind_for(prepared, topic, self.followups.markers)
             if same_kind is not None:
                 return Resolution(same_kind, 1.0, exact=True, prepared=prepared, followed=same_kind.title)
+            if missing := self.refs.missing_kind_for(prepared, topic, self.followups.markers):
+                overview, _ = self.resolve_ref(prepared)
+                return Resolution(overview, 1.0, prepared=prepared, unstated=missing)
             if fu is not None and fu.certain:
                 found = self._find(fu.question, threshold, asked=prepared)
                 if found.entry is not None or found.passage is not None or found.unstated:
@@ -455,7 +462,7 @@ class KnowledgeBase:
 
     def _other_subject(self, found: Resolution, constraints: Constraints, tokens: list[str]) -> str:
         """"คลินิก กพร. ใครเป็นวิทยากร" answered with the workshop's speaker: a who / when / where question
-        that names a kind of event (``EVENT_WORDS``) the answer is not about. Its value is another event's."""
+        that names a kind of event (``EVENT_KINDS``) the answer is not about. Its value is another event's."""
         if constraints.asked not in SUBJECT_BOUND or found.entry is None and found.passage is None:
             return ""
         if found.passage is not None:
@@ -463,7 +470,13 @@ class KnowledgeBase:
         else:
             i = self._position[found.entry.id]  # type: ignore[union-attr]
             about = self._said[i] | self._strong[i]
-        return next((t for t in tokens if t.casefold() in EVENT_WORDS and t not in about), "")
+        # By parts of words: "การประชุม" is a ประชุม, "เชิงปฏิบัติการ" a workshop.
+        of_kind = [kind for kind in EVENT_KINDS if any(w in a for a in about for w in kind)]
+        for t in tokens:
+            kinds = [kind for kind in EVENT_KINDS if any(w in t.casefold() for w in kind)]
+            if kinds and not any(kind in of_kind for kind in kinds):
+                return t
+        return ""
 
     def _refine(self, entry: Entry, prepared: str) -> Entry | None:
         """"ประชุมคณะทำงานหมวด 5 วันไหน" names หมวด 5 but asks about its meeting: when a broad
@@ -476,13 +489,21 @@ class KnowledgeBase:
         rest = [t for t in query_tokens(prepared) if t not in {"หมวด", marker.split()[1]}]
         if not rest:
             return None
-        for hit in self.rank(prepared, limit=3):
+        hits = self.rank(prepared, limit=3)
+        for hit in hits:
             about_same = (marker in hit.entry.title or any(r.startswith(marker) for r in hit.entry.refs)
                           or marker in hit.entry.answer)
             if hit.entry is not entry and about_same and hit.confidence >= REFINE_CONFIDENCE:
                 return hit.entry
             if hit.entry is entry:
                 return None
+        # "หมวด 6 ถ้าเกิดวิกฤตต้องมีแผนรองรับกี่ชั้น": an entry that explains nearly all of it, which the หมวด's
+        # overview does not say, though it names no หมวด itself (one that names another is about that one).
+        if self._coverage(rest, self._said[self._position[entry.id]]) < NARROW_CONFIDENCE:
+            for hit in hits:
+                text = f"{hit.entry.title} {hit.entry.answer}"
+                if hit.confidence >= CLEAR_CONFIDENCE and not HMUAD.search(text):
+                    return hit.entry
         return None
 
 

@@ -20,7 +20,7 @@ from tests.line_fake import text_event, text_of
 STAFF = "U" + "3" * 32
 LONG = ("เมื่อวานไปทำบุญตักบาตร วันที่ 5 เม.ย. 2567 ตัวชี้วัดที่ 3 บันทึกผล 12 สมชาย ใจดี ยืนยัน " * 80)[:5000]
 #: The Thai pipeline's entry points as each handler module imports them.
-PIPELINE = [("handlers.common", "fold"), ("handlers.flow", "normalize"), ("handlers.registration", "normalize"),
+PIPELINE = [("handlers.common", "fold"), ("handlers.flow", "prepare"), ("handlers.registration", "normalize"),
             ("handlers.activities.common", "normalize"), ("handlers.activities.common", "prepare"),
             ("handlers.activities.logging_flow", "normalize"), ("handlers.activities.reports", "normalize"),
             ("handlers.activities.reports", "prepare"),

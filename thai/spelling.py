@@ -44,6 +44,9 @@ ALIASES: dict[str, str] = {
     "ความผูกพันธ์": "ความผูกพัน",
     "ผูกพันธ์": "ผูกพัน",
     "คอไร": "คืออะไร",  # chat shorthand
+    "ตชว.": "ตัวชี้วัด",  # staff shorthand
+    "ตชว": "ตัวชี้วัด",
+    "วิกฤต": "วิกฤติ",  # both spellings are in use; the source writes วิกฤติ
     "คือไร": "คืออะไร",
 }
 
