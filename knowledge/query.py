@@ -54,16 +54,17 @@ def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
     if not isinstance(groups, list):
         raise SchemaError(f"{path.name}: ต้องมี 'groups' เป็นรายการของกลุ่มคำ")
     out: dict[str, str] = {}
+    seen: set[str] = set()
     for n, group in enumerate(groups, start=1):
         if not (isinstance(group, list) and len(group) >= 2 and all(isinstance(w, str) and w.strip() and " " not in
                                                                      w.strip() for w in group)):
             raise SchemaError(f"{path.name}: กลุ่มที่ {n} ต้องเป็นรายการคำอย่างน้อย 2 คำ คำละไม่มีช่องว่าง")
-        first = group[0].strip().casefold()
-        for word in group[1:]:
-            word = word.strip().casefold()
-            if word in out or word == first:
+        words = [w.strip().casefold() for w in group]
+        for word in words:
+            if word in seen:
                 raise SchemaError(f"{path.name}: คำ “{word}” อยู่มากกว่าหนึ่งกลุ่ม")
-            out[word] = first
+            seen.add(word)
+        out.update({word: words[0] for word in words[1:]})
     return out
 
 
