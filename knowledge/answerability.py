@@ -16,7 +16,7 @@ unmet one out (or None).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _YEAR4 = re.compile(r"(?<!\d)(25[4-7]\d)(?!\d)")
@@ -160,36 +160,8 @@ def unmet(c: Constraints, text: str) -> str:
 __all__ = ["ASKED_NAMES", "Constraints", "constraints_of", "unmet"]
 
 
-#: Latin words of everyday chat that are not names of things ("ok", "pmqa" is in the source anyway).
-_COMMON_LATIN = frozenset({"ok", "okay", "hi", "hello", "thanks", "thank", "you", "line", "bot", "what", "is", "the",
-                           "and", "or", "of", "to", "in", "a", "an", "how", "who", "when", "where", "kpi", "pdpa",
-                           "adr", "level", "basic", "advance", "advanced", "significance", "significant", "menu",
-                           "help", "faq", "no", "yes", "gift", "policy", "fy", "q", "excel", "pdf", "app"})
 #: Words that ask for a contact, not about whom.
 _CONTACT_WORDS = frozenset("เบอร์ โทร โทรศัพท์ มือถือ อีเมล อีเมล์ email e-mail ติดต่อ ขอ หน่อย ของ".split())
-
-
-def latin_words(texts: Iterable[str]) -> frozenset[str]:
-    """The Latin words the knowledge uses, with those of everyday chat: any other is a name it never mentions."""
-    return frozenset(_LATIN.findall(" ".join(texts).casefold())) | _COMMON_LATIN
-
-
-def knows_latin(word: str, vocabulary: frozenset[str]) -> bool:
-    """Whether ``vocabulary`` has this word, or one a typo away ("off")."""
-    word = word.casefold()
-    if word in vocabulary or len(word) < 3:
-        return True
-    return any(_one_edit(word, known) for known in vocabulary if abs(len(known) - len(word)) <= 1)
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """``a`` and ``b`` differ by one typed character at most (added, dropped or changed)."""
-    if a == b:
-        return True
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def contact_subject(tokens: list[str]) -> list[str]:

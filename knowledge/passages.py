@@ -247,12 +247,17 @@ class PassageHit:
     coverage: float
 
 
+#: A passage that ends by introducing a list: its items follow it.
+_INTRODUCES_LIST = re.compile(r"(ดังนี้|ได้แก่|ประกอบด้วย|:|\d+\s*(?:ประเภท|แบบ|ข้อ|ด้าน|ขั้นตอน|ประการ|รูปแบบ|ระดับ|ส่วน))\s*$")
+
+
 class PassageIndex:
     """BM25 over passages. ``tokens_of`` is the same analyser the questions go through."""
 
     def __init__(self, passages: list[Passage], tokens_of) -> None:  # type: ignore[no-untyped-def]
         self.passages = passages
         self._tokens_of = tokens_of
+        self._mentions: dict[str, frozenset[int]] = {}
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._lengths: list[float] = []
         self._bags: list[frozenset[str]] = []
@@ -274,6 +279,33 @@ class PassageIndex:
         self._avg = sum(self._lengths) / n if self._lengths else 1.0
         self.idf = {t: math.log(1 + (n - len(ps) + 0.5) / (len(ps) + 0.5)) for t, ps in self._postings.items()}
         self.unknown_idf = math.log(1 + (n - 0.5) / 0.5)
+
+    def mentioning(self, key: str, names: re.Pattern[str], stop: re.Pattern[str], carried: int) -> frozenset[int]:
+        """The passages whose heading or text ``names`` matches, and up to ``carried`` after each in the same
+        section that ``stop`` does not match (they go on about it); found once per ``key`` and kept."""
+        found = self._mentions.get(key)
+        if found is None:
+            ids: set[int] = set()
+            last: Passage | None = None
+            for p in self.passages:
+                text = f"{p.heading} {p.text}"
+                if names.search(text):
+                    ids.add(p.id)
+                    last = p
+                elif last is not None and p.section == last.section and p.id - last.id <= carried \
+                        and not stop.search(text):
+                    ids.add(p.id)
+                elif stop.search(text):
+                    last = None
+            found = self._mentions[key] = frozenset(ids)
+        return found
+
+    def continuation(self, passage: Passage) -> tuple[Passage, ...]:
+        """The items of a list that a passage introduces ("... แบ่งเป็น 3 ประเภท ดังนี้")."""
+        if not _INTRODUCES_LIST.search(passage.text):
+            return ()
+        following = self.passages[passage.id + 1: passage.id + 7]
+        return tuple(p for p in following if p.heading == passage.heading and p.section == passage.section)
 
     def words(self, passage_id: int) -> frozenset[str]:
         """The words of one passage (its text and heading), as the index holds them."""

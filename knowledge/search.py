@@ -14,22 +14,11 @@ Three stages, all pure:
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from knowledge.answerability import (
-    ASKED_NAMES,
-    Constraints,
-    constraints_of,
-    contact_near,
-    contact_subject,
-    knows_latin,
-    latin_words,
-    unmet,
-)
+from knowledge.answerability import ASKED_NAMES, Constraints, constraints_of, contact_near, contact_subject, unmet
+from knowledge.entry_index import EntryIndex, Hit
 from knowledge.followup import (
     FollowUpWords,
     Topic,
@@ -38,9 +27,9 @@ from knowledge.followup import (
     ordinal_in_question,
     without_ordinal,
 )
+from knowledge.latin import LatinWords
 from knowledge.passages import Passage, PassageHit, PassageIndex, load_sources
 from knowledge.query import STOPWORDS, plain_question, query_tokens, question_key
-from knowledge.ranking import bm25
 from knowledge.references import HMUAD, REF_WORDS, References, anchors, mention_pattern, reference_numbers
 from knowledge.schema import Entry
 from knowledge.token_cache import cached_tokens
@@ -51,13 +40,9 @@ MIDDLING = 0.75
 #: A question naming what the topic is about, that the topic's answer covers this well, is about the topic.
 TOPIC_COVERS = 0.8
 
-FIELD_WEIGHTS = {"title": 3, "refs": 3, "keywords": 3, "questions": 2, "answer": 1}
-ANSWER_ONLY_CREDIT = 0.5
 REFINE_CONFIDENCE = 0.6
 #: An entry that explains this much of a question is its answer over a หมวด named in passing.
 CLEAR_CONFIDENCE = 0.9
-K1 = 1.2
-B = 0.6
 
 #: A passage answers when it holds this share of the question's information…
 PASSAGE_CONFIDENCE = 0.55
@@ -73,13 +58,6 @@ EVENT_KINDS = (frozenset({"คลินิก"}), frozenset({"ประชุม
 SUBJECT_BOUND = frozenset({"person", "who", "room", "time", "date"})
 #: Passages after one that names a หมวด, in the same section, that are still read as about it.
 CARRIED = 4
-
-
-@dataclass(frozen=True)
-class Hit:
-    entry: Entry
-    score: float
-    confidence: float
 
 
 @dataclass(frozen=True)
@@ -118,83 +96,22 @@ class KnowledgeBase:
                  followups: FollowUpWords | None = None, passage_index: PassageIndex | None = None) -> None:
         self.entries = entries
         self.passages = passage_index or PassageIndex(passages or [], query_tokens)
-        self._mentions: dict[str, frozenset[int]] = {}
         self.followups = followups or FollowUpWords(frozenset(), frozenset(), {}, 30)
         self.refs = References(entries)
         self.by_id, self.by_ref = self.refs.by_id, self.refs.by_ref
-        self._position = {e.id: i for i, e in enumerate(entries)}
         #: Titles and example questions, folded: a question asked exactly as written finds its entry.
         self.by_question: dict[str, Entry] = {}
         for e in entries:
             for q in (e.title, *e.questions):
                 self.by_question.setdefault(question_key(q), e)
-        self._build_index()
-
-    # ----- index -------------------------------------------------------------------------
-    def _doc_tokens(self, e: Entry) -> tuple[Counter[str], frozenset[str]]:
-        """The entry's weighted bag of words, and the words its text says (title, answer, levels)."""
-        bag: Counter[str] = Counter()
-        said: set[str] = set()
-        fields = {
-            "title": [e.title],
-            "refs": list(e.refs),
-            "keywords": list(e.keywords),
-            "questions": list(e.questions),
-            "answer": [e.answer, *e.levels.values()],
-        }
-        for name, texts in fields.items():
-            weight = FIELD_WEIGHTS[name]
-            for text in texts:
-                for tok in query_tokens(text):
-                    bag[tok] += weight
-                    if name in ("title", "answer"):
-                        said.add(tok)
-        return bag, frozenset(said)
-
-    def _strong_tokens(self, e: Entry) -> frozenset[str]:
-        """Words that say what the entry is about (not merely words its answer happens to use)."""
-        texts = [e.title, *e.refs, *e.keywords, *e.questions]
-        return frozenset(tok for text in texts for tok in query_tokens(text))
-
-    def _build_index(self) -> None:
-        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self._lengths: list[int] = []
-        self._strong: list[frozenset[str]] = []
-        #: Every word of each entry's whole text: does the entry *say* what a narrow question asks?
-        self._said: list[frozenset[str]] = []
-        for i, e in enumerate(self.entries):
-            self._strong.append(self._strong_tokens(e))
-            bag, said = self._doc_tokens(e)
-            self._said.append(said)
-            self._lengths.append(sum(bag.values()))
-            for tok, tf in bag.items():
-                self._postings[tok].append((i, tf))
-        n = max(1, len(self.entries))
-        self._avg_len = sum(self._lengths) / n
-        self._idf = {
-            tok: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for tok, p in self._postings.items()
-        }
-        #: An unknown word is as informative as the rarest known one.
-        self._unknown_idf = math.log(1 + (n - 0.5) / 0.5)
-        corpus = " ".join([*(e.answer for e in self.entries), *(e.title for e in self.entries),
-                           *(p.text for p in self.passages.passages)])
-        curated = " ".join(" ".join([*e.keywords, *e.questions, *e.refs]) for e in self.entries)
-        self._latin = latin_words([corpus, curated])
-        #: "checklist" typed for the source's "Check list": Latin word pairs of the knowledge, joined.
-        self._compounds = {a + b: f"{a} {b}" for a, b in re.findall(r"(?=\b([a-z]{2,})\s+([a-z]{2,})\b)",
-                                                                    f"{corpus} {curated}".casefold())
-                           if a + b not in self._latin}
+        self.index = EntryIndex(entries, query_tokens)
+        texts = [*(e.answer for e in entries), *(e.title for e in entries), *(p.text for p in self.passages.passages),
+                 *(" ".join([*e.keywords, *e.questions, *e.refs]) for e in entries)]
+        self.latin = LatinWords(texts)
         self._this_year = max((p.issue.year for p in self.passages.passages), default=0)
 
-    # ----- ranking -----------------------------------------------------------------------
     def rank(self, text: str, limit: int = 5) -> list[Hit]:
-        tokens = list(dict.fromkeys(query_tokens(text)))
-        if not tokens:
-            return []
-        scores, covered = bm25(tokens, self._postings, self._idf, self._unknown_idf, self._lengths, self._avg_len,
-                               K1, B, lambda doc, tok: 1.0 if tok in self._strong[doc] else ANSWER_ONLY_CREDIT)
-        ranked = sorted(scores, key=lambda d: (-scores[d], d))[:limit]
-        return [Hit(self.entries[d], scores[d], covered.get(d, 0.0)) for d in ranked]
+        return self.index.rank(query_tokens(text), limit)
 
     # ----- structured references ---------------------------------------------------------
     def resolve_ref(self, prepared: str) -> tuple[Entry | None, str]:
@@ -211,16 +128,15 @@ class KnowledgeBase:
 
     def words_of(self, entry: Entry) -> frozenset[str]:
         """The words an entry's title and answer use (for reading follow-ups about it)."""
-        i = self._position.get(entry.id)
-        return self._said[i] if i is not None else frozenset()
+        return self.index.said(entry)
 
     def knows_word(self, word: str) -> bool:
         """Whether the source (or everyday chat English) uses this Latin word, or one a typo away ("off")."""
-        return knows_latin(word, self._latin)
+        return self.latin.knows(word)
 
     def find(self, text: str, threshold: float, topic: Topic | None = None) -> Resolution:
         """The answer to one message, read as a follow-up of ``topic`` when it cannot stand alone."""
-        prepared = self._split_compounds(plain_question(text))
+        prepared = self.latin.split_compounds(plain_question(text))
         if topic is not None:
             own, _ = self.resolve_ref(prepared)
             words = [t for t in analyze(prepared) if not t.isspace()
@@ -245,11 +161,6 @@ class KnowledgeBase:
                     return replace(found, followed=fu.question, prepared=prepared)
             return self._own_item(alone, threshold)
         return self._own_item(self._find(prepared, threshold), threshold)
-
-    def _split_compounds(self, prepared: str) -> str:
-        if not self._compounds:
-            return prepared
-        return re.sub(r"[A-Za-z]{4,}", lambda m: self._compounds.get(m.group(0).casefold(), m.group(0)), prepared)
 
     @staticmethod
     def _topic_wins(about_topic: Resolution, alone: Resolution, names_topic: bool) -> bool:
@@ -325,7 +236,7 @@ class KnowledgeBase:
             if best_passage is not None:
                 # Words of a reference ("ข้อ", "ประเด็น") say nothing about which text says more.
                 focus = [t for t in tokens if t not in REF_WORDS] or tokens
-                said = self._coverage(focus, self._said[self._position[hits[0].entry.id]])
+                said = self._coverage(focus, self.index.said(hits[0].entry))
                 passage_says = self._coverage(focus, self._passage_words(best_passage.passage))
                 if best_passage.coverage >= PASSAGE_CONFIDENCE and passage_says >= said + PASSAGE_MARGIN:
                     found = self._passage_resolution(best_passage, found)
@@ -356,8 +267,7 @@ class KnowledgeBase:
         """A reference ("หมวด 6") answers a broad question; when the question asks something narrower
         that the entry does not say ("...แบ่งกิจกรรมปรับปรุงประสิทธิภาพเป็นกี่ประเภท"), the passage that
         says it wins, the reference counting as strong evidence for passages about the same thing."""
-        said = self._said[self._position[entry.id]]
-        strong = self._strong[self._position[entry.id]]
+        said, strong = self.index.said(entry), self.index.strong(entry)
         focus = [t for t in tokens if t not in strong and t not in REF_WORDS and not t.isdigit() and len(t) > 1]
         if not focus:
             return None
@@ -378,47 +288,19 @@ class KnowledgeBase:
         return None
 
     def _mentioning(self, ref: str) -> frozenset[int]:
-        """The passages that name this reference ("หมวด 6"), found once per reference and kept."""
-        found = self._mentions.get(ref)
-        if found is None:
-            found = self._mentions[ref] = self._find_mentions(ref)
-        return found
-
-    def _find_mentions(self, ref: str) -> frozenset[int]:
-        """The passages that name ``ref``, and for a หมวด the few after one in the same section that go on about
-        it without naming it again ("ควรเลือกกิจกรรมที่สร้างคุณค่า…" after "จุดเน้นที่สำคัญของหมวด 6"), up to
-        the next one that names a หมวด."""
-        pattern = mention_pattern(ref)
-        carries = not ref.startswith("ประเด็น")
-        found: set[int] = set()
-        last: Passage | None = None
-        for p in self.passages.passages:
-            text = f"{p.heading} {p.text}"
-            if pattern.search(text):
-                found.add(p.id)
-                last = p
-            elif (carries and last is not None and p.section == last.section and p.id - last.id <= CARRIED
-                  and not HMUAD.search(text)):
-                found.add(p.id)
-            else:
-                last = None if HMUAD.search(text) else last
-        return frozenset(found)
+        """The passages that name this reference ("หมวด 6"), and for a หมวด the few after one in the same section
+        that go on about it without naming it again ("ควรเลือกกิจกรรมที่สร้างคุณค่า…" after "จุดเน้นที่สำคัญของหมวด
+        6"), up to the next one that names a หมวด."""
+        carried = 0 if ref.startswith("ประเด็น") else CARRIED
+        return self.passages.mentioning(ref, mention_pattern(ref), HMUAD, carried)
 
     def _passage_words(self, passage: Passage) -> frozenset[str]:
         return self.passages.words(passage.id)
 
     def _passage_resolution(self, hit: PassageHit, base: Resolution) -> Resolution:
-        more = self._continuation(hit.passage)
+        more = self.passages.continuation(hit.passage)
         return replace(base, entry=base.entry, passage=hit.passage, passage_more=more,
                        confidence=max(base.confidence, hit.coverage))
-
-    def _continuation(self, passage: Passage) -> tuple[Passage, ...]:
-        """The items of a list that a passage introduces ("... แบ่งเป็น 3 ประเภท ดังนี้")."""
-        if not re.search(r"(ดังนี้|ได้แก่|ประกอบด้วย|:|\d+\s*(?:ประเภท|แบบ|ข้อ|ด้าน|ขั้นตอน|ประการ|รูปแบบ|ระดับ|ส่วน))\s*$",
-                         passage.text):
-            return ()
-        following = self.passages.passages[passage.id + 1: passage.id + 7]
-        return tuple(p for p in following if p.heading == passage.heading and p.section == passage.section)
 
     def _answer_text(self, found: Resolution) -> str:
         if found.passage is not None:
@@ -468,8 +350,7 @@ class KnowledgeBase:
         if found.passage is not None:
             about = self._passage_words(found.passage) | frozenset(query_tokens(found.passage.heading))
         else:
-            i = self._position[found.entry.id]  # type: ignore[union-attr]
-            about = self._said[i] | self._strong[i]
+            about = self.index.said(found.entry) | self.index.strong(found.entry)  # type: ignore[arg-type]
         # By parts of words: "การประชุม" is a ประชุม, "เชิงปฏิบัติการ" a workshop.
         of_kind = [kind for kind in EVENT_KINDS if any(w in a for a in about for w in kind)]
         for t in tokens:
@@ -499,7 +380,7 @@ class KnowledgeBase:
                 return None
         # "หมวด 6 ถ้าเกิดวิกฤตต้องมีแผนรองรับกี่ชั้น": an entry that explains nearly all of it, which the หมวด's
         # overview does not say, though it names no หมวด itself (one that names another is about that one).
-        if self._coverage(rest, self._said[self._position[entry.id]]) < NARROW_CONFIDENCE:
+        if self._coverage(rest, self.index.said(entry)) < NARROW_CONFIDENCE:
             for hit in hits:
                 text = f"{hit.entry.title} {hit.entry.answer}"
                 if hit.confidence >= CLEAR_CONFIDENCE and not HMUAD.search(text):
