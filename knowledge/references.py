@@ -155,27 +155,27 @@ class References:
     def same_kind_for(self, prepared: str, topic: Topic, markers: frozenset[str]) -> Entry | None:
         """"แล้วหมวด 3 ล่ะ" after the หมวด 5 working group's meeting: the same kind of entry for หมวด 3, found by
         the knowledge files' id convention (``meeting-hmuad-5`` → ``meeting-hmuad-3``)."""
-        m = HMUAD.search(prepared.casefold())
-        if m is None or not topic.hmuad or f"hmuad-{topic.hmuad}" not in topic.key:
-            return None
-        rest = [t for t in query_tokens(prepared) if t not in {"หมวด", m.group(1), "ที่"}
-                and t.casefold() not in markers]
-        if rest:
-            return None
-        return self.by_id.get(topic.key.replace(f"hmuad-{topic.hmuad}", f"hmuad-{m.group(1)}"))
+        other = self._other_hmuad(prepared, topic, markers)
+        return self.by_id.get(other[0]) if other else None
 
     def missing_kind_for(self, prepared: str, topic: Topic, markers: frozenset[str]) -> str:
         """"หมวด 2 ล่ะ" after the หมวด 5 working group's meeting, when the source has no หมวด 2 meeting: what it
         does not state ("การประชุมคณะทำงานหมวด 2"), or "" when the message is not such a question."""
-        m = HMUAD.search(prepared.casefold())
+        other = self._other_hmuad(prepared, topic, markers)
         label = _KIND_LABELS.get(topic.kind)
-        if m is None or label is None or not topic.hmuad or f"hmuad-{topic.hmuad}" not in topic.key:
+        if other is None or label is None or other[0] in self.by_id:
             return ""
-        rest = [t for t in query_tokens(prepared) if t not in {"หมวด", m.group(1), "ที่"}
-                and t.casefold() not in markers]
-        if rest or self.by_id.get(topic.key.replace(f"hmuad-{topic.hmuad}", f"hmuad-{m.group(1)}")):
-            return ""
-        return f"{label}หมวด {m.group(1)} "
+        return f"{label}หมวด {other[1]} "
+
+    def _other_hmuad(self, prepared: str, topic: Topic, markers: frozenset[str]) -> tuple[str, str] | None:
+        """A message that names only another หมวด than the topic's: the id the same kind of entry would have for
+        it, and that หมวด's number."""
+        m = HMUAD.search(prepared.casefold())
+        if m is None or not topic.hmuad or f"hmuad-{topic.hmuad}" not in topic.key:
+            return None
+        if any(t not in {"หมวด", m.group(1), "ที่"} and t.casefold() not in markers for t in query_tokens(prepared)):
+            return None
+        return topic.key.replace(f"hmuad-{topic.hmuad}", f"hmuad-{m.group(1)}"), m.group(1)
 
     def correction(self, prepared: str) -> tuple[Entry, str] | None:
         """A question about something that does not exist ("หมวด 8"): the entry to answer with, and the correction."""
