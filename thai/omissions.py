@@ -41,8 +41,10 @@ _UNKNOWN = 30.0
 CHAT_WORDS = frozenset("""กี่ ที่ ไหน ไหม ได้ ไม่ ต้อง เท่าไหร่ เท่าไร ไหร่ ใช่ บ้าง ด้วย ห้อง ช่วย ยังไง อย่างไร
     ล่ะ หน่อย แล้ว เมื่อไหร่ เมื่อไร ตั้งแต่ ถึง ก่อน ต่อ เรื่อง ข้อ ครั้ง ใคร ผู้ เข้า ร่วม ให้ ว่า""".split())
 CHAT_RANK = 100
-#: Written as typed, never "restored": month abbreviations without their dots ("5 เมย 67").
-KEEP = frozenset("มค กพ มีค เมย พค มิย กค สค กย ตค พย ธค".split())
+#: Written as typed, never "restored": months without their dots ("5 เมย 67") or said short ("3 สิงหา").
+KEEP = frozenset("มค กพ มีค เมย พค มิย กค สค กย ตค พย ธค มกรา กุมภา มีนา เมษา พฤษภา มิถุนา กรกฎา สิงหา กันยา ตุลา "
+                 "พฤศจิกา ธันวา".split())
+_MONTH = re.compile("|".join(sorted(KEEP, key=len, reverse=True)))
 #: A word the corpus has seen fewer times than this is too rare to lean on when restoring its neighbours.
 RARE_COUNT = 20
 #: …and the domain's words as probable as its ~500th.
@@ -84,7 +86,7 @@ class _Model:
         common = sorted(self.counts, key=self.counts.__getitem__, reverse=True)[:DROP_VOCABULARY]
         dropped: dict[str, str] = {}
         for w in {*common, *DOMAIN_WORDS, *CHAT_WORDS}:
-            if len(w) < MIN_DROP_LENGTH:
+            if len(w) < MIN_DROP_LENGTH or _MONTH.search(w):  # a mistyped month is asked again, never guessed
                 continue
             for i in range(1, len(w)):
                 slip = w[:i] + w[i + 1:]
@@ -115,7 +117,7 @@ def _suspicious(run: str) -> bool:
     """Whether the stretch has a word newmm cannot read, or a bare form far rarer than its marked word."""
     model = _model()
     for token in segment(run):
-        if token not in model.words:
+        if token not in model.words or model.rare(token):  # newmm's dictionary has rare pieces ("วจะ")
             return True
         marked = model.best.get(token)
         if marked is not None and model.cost(token) - model.cost(marked) > PENALTY:
