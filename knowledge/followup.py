@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.loader import load_yaml
-from knowledge.schema import Entry, SchemaError
+from knowledge.schema import LEVEL_WORDS, Entry, SchemaError
 
-LEVELS = {"basic": "basic", "พื้นฐาน": "basic", "advance": "advance", "advanced": "advance",
-          "ก้าวหน้า": "advance", "significance": "significance", "significant": "significance",
-          "พัฒนาจนเกิดผล": "significance"}
 _ITEM = re.compile(r"(?:ข้อ|ประเด็น|อัน|ตัว)(?:ที่)?\s*([1-9])(?![\d.])")
 _BARE_NUMBER = re.compile(r"^\D*?(?<![\d.])([1-9])(?![\d.])\D*$")
 _HMUAD = re.compile(r"หมวด(?:ที่)?\s*([1-9])(?!\d)")
@@ -180,7 +177,7 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
     about_topic = bool(rest) and len(rest) <= 4 and all(t in topic.words for t in rest)
     if not (marked or deixis or only_attributes or about_topic):
         return None
-    level = next((LEVELS[t] for t in toks if t in LEVELS), "")
+    level = next((LEVEL_WORDS[t] for t in toks if t in LEVEL_WORDS), "")
     if level and topic.praden and not has_own_reference:
         return f"ประเด็น {topic.praden} ระดับ {level}", True
     own_hmuad = _HMUAD.search(low)

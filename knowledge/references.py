@@ -12,18 +12,8 @@ from collections.abc import Callable, Iterable
 
 from knowledge.followup import Topic
 from knowledge.query import query_tokens
-from knowledge.schema import Entry
+from knowledge.schema import LEVEL_WORDS, Entry
 
-LEVEL_WORDS = {
-    "basic": "basic",
-    "พื้นฐาน": "basic",
-    "advance": "advance",
-    "advanced": "advance",
-    "ก้าวหน้า": "advance",
-    "significance": "significance",
-    "significant": "significance",
-    "พัฒนาจนเกิดผล": "significance",
-}
 LEVEL_TITLES = {
     "basic": "ระดับพื้นฐาน Basic (A&D)",
     "advance": "ระดับก้าวหน้า Advance (Alignment)",

@@ -29,6 +29,10 @@ from typing import Any
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 LEVEL_NAMES = ("basic", "advance", "significance")
+#: How staff name the levels, in English and Thai → the level.
+LEVEL_WORDS = {"basic": "basic", "พื้นฐาน": "basic", "advance": "advance", "advanced": "advance",
+               "ก้าวหน้า": "advance", "significance": "significance", "significant": "significance",
+               "พัฒนาจนเกิดผล": "significance"}
 
 #: Canonical forms of the structured references an entry may declare in ``refs``.
 REF_PATTERNS: dict[str, re.Pattern[str]] = {

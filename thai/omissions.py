@@ -66,7 +66,7 @@ class _Model:
         self.log_total = math.log(sum(self.counts.values()) or 1)
         self.unseen = self.log_total - math.log(min(self.counts.values(), default=1) / 2)
         # Written Thai is not chat: here the domain's words are common, and the words of asking most common of all.
-        self.known = {w: min(self.cost(w), math.log(rank)) for words, rank in
+        self.known = {w: min(self._corpus_cost(w), math.log(rank)) for words, rank in
                       ((DOMAIN_WORDS, DOMAIN_RANK), (CHAT_WORDS, CHAT_RANK), (KEEP, CHAT_RANK)) for w in words}
         self.best: dict[str, str] = stored("bare-forms", self._bare_forms)
         self.longest = max(map(len, self.words))
@@ -101,9 +101,10 @@ class _Model:
         return word not in self.known and self.counts.get(word, 0) < RARE_COUNT
 
     def cost(self, word: str) -> float:
-        known = getattr(self, "known", {}).get(word)
-        if known is not None:
-            return known
+        known = self.known.get(word)
+        return known if known is not None else self._corpus_cost(word)
+
+    def _corpus_cost(self, word: str) -> float:
         count = self.counts.get(word)
         return self.log_total - math.log(count) if count else self.unseen
 
