@@ -47,9 +47,9 @@ def check() -> None:
     try:
         talk = load_smalltalk(folder / "conversation" / "smalltalk.yaml")
         load_followup_words(folder / "conversation" / "followups.yaml")
-        from knowledge.query import synonyms
+        from knowledge.query import read_synonyms
 
-        synonyms.__wrapped__(folder / "conversation" / "synonyms.yaml")
+        read_synonyms(folder / "conversation" / "synonyms.yaml")
         passages = load_sources(folder / "sources")
     except (SchemaError, OSError) as exc:
         click.echo(f"ERROR: {exc}", err=True)

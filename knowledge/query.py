@@ -41,11 +41,22 @@ def query_tokens(text: str) -> list[str]:
 
 
 SYNONYMS_FILE = Path(__file__).parent / "conversation" / "synonyms.yaml"
+#: The synonyms the questions of this process are read with: the knowledge folder's, once one is loaded.
+_in_use: list[Path] = [SYNONYMS_FILE]
 
 
-@lru_cache(maxsize=1)
-def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
-    """Word → the first word of its group (``conversation/synonyms.yaml``), checked when it is read."""
+def use_synonyms(path: Path) -> None:
+    """Read questions with the synonyms of ``path`` (the loaded knowledge folder's file; missing: none)."""
+    _in_use[0] = path
+
+
+def synonyms(path: Path | None = None) -> dict[str, str]:
+    """Word → the first word of its group (``conversation/synonyms.yaml`` of the knowledge folder in use)."""
+    return _kept_synonyms(path or _in_use[0])
+
+
+def read_synonyms(path: Path) -> dict[str, str]:
+    """The groups of ``path``, checked as they are read (``kb check`` reads the file afresh)."""
     from knowledge.loader import load_yaml
     from knowledge.schema import SchemaError
 
@@ -66,6 +77,9 @@ def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, str]:
             seen.add(word)
         out.update({word: words[0] for word in words[1:]})
     return out
+
+
+_kept_synonyms = lru_cache(maxsize=4)(read_synonyms)
 
 
 def question_key(text: str) -> str:

@@ -29,7 +29,7 @@ from knowledge.followup import (
 )
 from knowledge.latin import LatinWords
 from knowledge.passages import Passage, PassageHit, PassageIndex, load_sources
-from knowledge.query import STOPWORDS, plain_question, query_tokens, question_key
+from knowledge.query import STOPWORDS, plain_question, query_tokens, question_key, use_synonyms
 from knowledge.references import HMUAD, REF_WORDS, References, anchors, mention_pattern, reference_numbers
 from knowledge.schema import Entry
 from knowledge.token_cache import cached_tokens
@@ -393,6 +393,7 @@ def load_knowledge_base(knowledge_dir: Path, cache_dir: Path | None = None) -> K
     follow-up words. ``cache_dir`` keeps their tokens from one start to the next (``knowledge.token_cache``)."""
     from knowledge.loader import load_entries
 
+    use_synonyms(knowledge_dir / "conversation" / "synonyms.yaml")
     with cached_tokens(cache_dir):
         return KnowledgeBase(load_entries(knowledge_dir), load_sources(knowledge_dir / "sources"),
                              load_followup_words(knowledge_dir / "conversation" / "followups.yaml"))

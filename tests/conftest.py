@@ -136,3 +136,13 @@ def bot(db_url: str, fake_line: FakeLine) -> Iterator[Bot]:
 def sqlite_bot(sqlite_url: str, fake_line: FakeLine) -> Iterator[Bot]:
     """The app on SQLite only, for tests whose subject is not the database."""
     yield from _running_bot(sqlite_url, fake_line)
+
+
+@pytest.fixture(autouse=True)
+def _package_synonyms() -> Iterator[None]:
+    """A test that loads a knowledge folder of its own also reads questions with that folder's synonyms
+    (``knowledge.query.use_synonyms``); the next test starts from the package's."""
+    yield
+    from knowledge.query import SYNONYMS_FILE, use_synonyms
+
+    use_synonyms(SYNONYMS_FILE)

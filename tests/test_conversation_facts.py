@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.config import PROJECT_ROOT
-from knowledge.query import query_tokens, synonyms
+from knowledge.query import query_tokens, read_synonyms
 from knowledge.schema import SchemaError
 from knowledge.search import load_knowledge_base
 from tests.conftest import Bot
@@ -98,4 +98,18 @@ def test_a_broken_synonyms_file_says_what_is_wrong(tmp_path: Path, text: str, pr
     path = tmp_path / "synonyms.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SchemaError, match=problem):
-        synonyms.__wrapped__(path)
+        read_synonyms(path)
+
+
+def test_the_loaded_knowledge_folder_brings_its_own_synonyms(tmp_path: Path):
+    """A content owner's folder (``BOT_KNOWLEDGE_DIR``) is the one whose synonyms the questions are read with."""
+    import shutil
+
+    folder = tmp_path / "knowledge"
+    shutil.copytree(PROJECT_ROOT / "knowledge", folder)
+    path = folder / "conversation" / "synonyms.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - [คลินิก, clinic]\n", encoding="utf-8")
+    assert query_tokens("clinic") != query_tokens("คลินิก")
+    kb = load_knowledge_base(folder)
+    assert query_tokens("clinic") == query_tokens("คลินิก")
+    assert kb.find("clinic หมวด 2 วันไหน", 0.45).answered
