@@ -226,8 +226,9 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
         # Tried against the topic only if it finds nothing alone: "ระดับการประเมินมีกี่ระดับ" uses the words of
         # many topics and stands alone (making such questions certain follow-ups misreads more questions than it helps).
         return (f"{anchor} {prepared}", False) if about_topic else None
-    # Another facet of a หมวด ("เป้าหมายล่ะ" after its เจตนารมณ์) is asked of the หมวด, not of the facet shown.
-    return f"{anchor} {prepared}", not rest
+    # Another facet of a หมวด ("เป้าหมายล่ะ" after its เจตนารมณ์) is asked of the หมวด, not of the facet shown;
+    # "ถ้าน้อยล่ะ" after what to do when a risk is high: words the topic's own text uses, marked as a follow-up.
+    return f"{anchor} {prepared}", not rest or about_topic
 
 
 __all__ = ["FollowUp", "FollowUpWords", "Topic", "follow_up", "load_followup_words", "ordinal_in_question", "topic_of",

@@ -46,6 +46,8 @@ ALIASES: dict[str, str] = {
     "คอไร": "คืออะไร",  # chat shorthand
     "ตชว.": "ตัวชี้วัด",  # staff shorthand
     "ตชว": "ตัวชี้วัด",
+    "คทง.": "คณะทำงาน",  # staff shorthand
+    "คทง": "คณะทำงาน",
     "วิกฤต": "วิกฤติ",  # both spellings are in use; the source writes วิกฤติ
     "คือไร": "คืออะไร",
 }
