@@ -28,7 +28,7 @@ _LATIN = re.compile(r"[a-z][a-z0-9&\-]{1,}", re.IGNORECASE)
 _MONTHS = ("ม.ค", "ก.พ", "มี.ค", "เม.ย", "พ.ค", "มิ.ย", "ก.ค", "ส.ค", "ก.ย", "ต.ค", "พ.ย", "ธ.ค", "มกรา", "กุมภา",
            "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา")
 
-_PERSON = re.compile(r"(?:^|[\s(])(?:นาย|นางสาว|นาง|ดร\.|อาจารย์|อ\.)\s?[ก-๙]{2}")
+_PERSON = re.compile(r"(?:^|[\s(])(?:นาย|นางสาว|นาง|ดร\.|อาจารย์|อ\.|(?:รอง|ผู้ช่วย)?ศาสตราจารย์|ผศ\.|รศ\.)\s?[ก-๙]{2}")
 _ORGANISATION = re.compile(r"กลุ่ม\S|กอง\S|ศูนย์\S|สำนักงาน\S|สถาบัน|มูลนิธิ|บริษัท|บ\.|กระทรวง|ก\.?พ\.?ร|สสช|"
                            r"(?<![ก-๙])[ก-ฮ]{1,3}\.(?![ก-๙])")
 _DATE_VALUE = re.compile(r"\d{1,2}\s*(?:" + "|".join(re.escape(m) for m in _MONTHS) + r")|\d{1,2}/\d{1,2}")
@@ -37,12 +37,15 @@ _DATE_VALUE = re.compile(r"\d{1,2}\s*(?:" + "|".join(re.escape(m) for m in _MONT
 ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
     ("phone", re.compile(r"เบอร์|โทรศัพท์|โทร(?:หา)?(?:ไป)?(?:ที่)?(?:เบอร์)?(?:อะไร|ไหน|เท่าไ)|โทรสาร|แฟกซ์|fax"),
      lambda t: bool(re.search(r"\d[\d\s-]{6,}\d", t))),
-    ("web", re.compile(r"เว็บ|website|web|ลิงก์|ลิ้งค์|ลิงค์|link|url|ช่องทางออนไลน์|ออนไลน์ผ่าน|ผ่านช่องทาง"),
+    # "ลิงก์กับผลลัพธ์" is to link with something, not a link to open.
+    ("web", re.compile(r"เว็บ|website|web|(?:ลิงก์|ลิ้งค์|ลิงค์|link)(?!\s*(?:กับ|ไป|ถึง|เข้า|โยง|with|to))|url|"
+                       r"ช่องทางออนไลน์|ออนไลน์ผ่าน|ผ่านช่องทาง"),
      lambda t: bool(re.search(r"https?://|www\.|\.go\.th|\.com|\.or\.th|@[a-z]|youtube|facebook|line", t, re.I))),
     ("email", re.compile(r"อีเมล|อีเมล์|e-?mail"), lambda t: "@" in t),
     ("person", re.compile(r"(?:ผู้|ประธาน|วิทยากร|ผอ|อาจารย์|คน|เจ้าหน้าที่|ท่าน|ใคร).{0,40}(?<!เ)ชื่อ|"
                           r"(?<!เ)ชื่อ(?:จริง|นามสกุล)|(?<!เ)ชื่อ.{0,12}ใคร|ขอชื่อ|รายชื่อ|ใครได้|"
-                          r"ใคร\S{0,6}(?:ประธาน|วิทยากร|ผู้อำนวยการ|ผอ\.?)|(?:ประธาน|วิทยากร|ผู้อำนวยการ|ผอ\.?)\S{0,12}ใคร"),
+                          r"ใคร\S{0,6}(?:ประธาน|วิทยากร|ผู้อำนวยการ|ผอ\.?|เลขา|หัวหน้า)|"
+                          r"(?:ประธาน|วิทยากร|ผู้อำนวยการ|ผอ\.?|เลขา|หัวหน้า)\S{0,12}ใคร"),
      lambda t: bool(_PERSON.search(t))),
     ("who", re.compile(r"ใคร(?:เป็น|จัด|ดูแล|รับผิดชอบ)|เป็นใคร|คือใคร|ท่านใด|หน่วยงานไหน|หน่วยงานใด"),
      lambda t: bool(_PERSON.search(t) or _ORGANISATION.search(t))),
@@ -81,9 +84,11 @@ class Constraints:
     asked: str = ""
     #: The unit of a count asked for ("ถุง" in "กี่ถุง"): the answer must give a number of them.
     unit: str = ""
+    #: The kind of thing to pick ("สาขา" in "ได้รางวัลสาขาไหน"): the answer must name such a thing.
+    chosen: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.years or self.issue or self.meeting or self.unknown_names or self.asked)
+        return bool(self.years or self.issue or self.meeting or self.unknown_names or self.asked or self.chosen)
 
 
 def _be(year: str) -> int:
@@ -119,7 +124,33 @@ def constraints_of(question: str, known: Callable[[str], bool], this_year: int =
         unit = m.group(1)
     elif asked == "number" and _MONEY.search(low):
         unit = "บาท"  # a budget, a price: an amount of money, not any number
-    return Constraints(frozenset(years), issue, meeting, names, asked, unit)
+    return Constraints(frozenset(years), issue, meeting, names, asked, unit, "" if asked else chosen_kind(low))
+
+
+#: Picking words: "X ไหน", "X ใด".
+_WHICH = frozenset({"ไหน", "ใด"})
+#: What is picked by a value the answer gives without naming the kind ("ข้อไหน" → "7.3", "หน่วยงานใด" → "พท.",
+#: "บริษัทไหน" → "บ. …"), and words that are no kind of thing ("อยู่ไหน", "ถึงไหน").
+_PICKED_BY_VALUE = frozenset(
+    """ห้อง ห้องประชุม วัน วันที่ เดือน ปี เวลา ช่วง ช่วงไหน รอบ ครั้ง ข้อ หมวด ประเด็น ตัว ตัวชี้วัด อัน แบบ อย่าง ทาง
+    ช่องทาง เว็บ เว็บไซต์ หน่วยงาน หน่วย ระดับ ขั้น ขั้นตอน กิจกรรม เรื่อง ที่ คน ท่าน แนวทาง ด้าน ส่วน ประเภท ชั้น
+    กลุ่ม กอง ฝ่าย อะไร ไหน ใด ตอน ทีม ชุด คณะ คณะทำงาน องค์ประกอบ บริษัท
+    อยู่ แค่ ไป มา ทำ ยัง ตรง เป็น คือ ส่ง จัด ใช้ ได้ มี ผ่าน ถึง จาก ตั้งแต่ นับ แต่ ใน ของ กับ แห่ง เมื่อ""".split())
+
+
+def chosen_kind(question: str) -> str:
+    """The kind of thing a "which one" question picks ("สาขา" in "ได้รางวัลเลิศรัฐสาขาไหน"), when the answer must
+    name it: "" for kinds picked by a value alone (a room, a ข้อ, a unit)."""
+    from thai import analyze
+    from thai.vocabulary import thai_dictionary
+
+    words = [w for w in analyze(question) if not w.isspace()]
+    words = [w[3:] if w.startswith("ที่") and w[3:] in thai_dictionary() else w for w in words]  # "ที่วัด" → วัด
+    for before, word in zip(words, words[1:], strict=False):
+        if (word in _WHICH and re.fullmatch(r"[ก-๙]{2,}", before) and before not in _PICKED_BY_VALUE
+                and before in thai_dictionary()):  # a typo ("วนัไหน") is no kind of thing
+            return before
+    return ""
 
 
 def _has_year(text: str, year: int) -> bool:
@@ -154,6 +185,8 @@ def unmet(c: Constraints, text: str) -> str:
         unit = "|".join(re.escape(u) for u in _SAME_UNIT.get(c.unit, (c.unit,)))
         if not re.search(rf"\d[\d,.]*\s*\S{{0,6}}(?:{unit})|(?:{unit})\S{{0,6}}\s*\d", low):
             return f"จำนวน{c.unit}"
+    if c.chosen and c.chosen not in low:
+        return c.chosen
     return ""
 
 

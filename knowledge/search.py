@@ -109,6 +109,8 @@ class KnowledgeBase:
                  *(" ".join([*e.keywords, *e.questions, *e.refs]) for e in entries)]
         self.latin = LatinWords(texts)
         self._this_year = max((p.issue.year for p in self.passages.passages), default=0)
+        #: The source's own text, folded: a kind of thing it never speaks of ("สาขา") is never an answer's.
+        self._said = "\n".join(f"{p.heading} {p.text}" for p in self.passages.passages).casefold()
 
     def rank(self, text: str, limit: int = 5) -> list[Hit]:
         return self.index.rank(query_tokens(text), limit)
@@ -150,6 +152,9 @@ class KnowledgeBase:
                 return Resolution(overview, 1.0, prepared=prepared, unstated=missing)
             if fu is not None and fu.certain:
                 found = self._find(fu.question, threshold, asked=prepared)
+                asks = self.followups.attributes | self.followups.markers
+                if all(w.casefold() in asks for w in words) and (stray := self._other_event(found, topic, prepared)):
+                    return stray  # only asked a value ("จัดที่ห้องไหน"): the topic's, not another event's
                 if found.entry is not None or found.passage is not None or found.unstated:
                     return replace(found, followed=fu.question, prepared=prepared, item=fu.item)
             alone = self._find(prepared, threshold)
@@ -161,6 +166,21 @@ class KnowledgeBase:
                     return replace(found, followed=fu.question, prepared=prepared)
             return self._own_item(alone, threshold)
         return self._own_item(self._find(prepared, threshold), threshold)
+
+    def _other_event(self, found: Resolution, topic: Topic, asked: str) -> Resolution | None:
+        """"จัดที่ห้องไหน" after a point of the สป.ดศ. meeting found the room of another meeting: the room, time,
+        date or person of an entry the topic's is not related to (nor from the same part of the source) belongs
+        to something else. Said as not stated, about the topic. None: the answer is the topic's own."""
+        own = self.by_id.get(topic.key)
+        other = found.entry
+        if own is None or other is None or other is own or found.unstated:
+            return None
+        asked_kind = constraints_of(asked, self.knows_word, self._this_year).asked
+        if asked_kind not in SUBJECT_BOUND:
+            return None
+        if other.id in own.related or own.id in other.related or _section(other.source) == _section(own.source):
+            return None
+        return Resolution(own, found.confidence, prepared=asked, unstated=ASKED_NAMES[asked_kind])
 
     @staticmethod
     def _topic_wins(about_topic: Resolution, alone: Resolution, names_topic: bool) -> bool:
@@ -211,6 +231,9 @@ class KnowledgeBase:
             entry, correction = corrected
             return Resolution(entry, 1.0, exact=True, prepared=prepared, correction=correction)
         constraints = constraints_of(asked or prepared, self.knows_word, self._this_year)
+        if constraints.chosen and constraints.chosen in self._said:
+            # A kind of thing the source speaks of ("ระบบ"): its answer may name one without the word ("eMENSCR").
+            constraints = replace(constraints, chosen="")
         tokens = list(dict.fromkeys(query_tokens(prepared)))
         entry, level = self.resolve_ref(prepared)
         if entry is not None:
@@ -386,6 +409,11 @@ class KnowledgeBase:
                 if hit.confidence >= CLEAR_CONFIDENCE and not HMUAD.search(text):
                     return hit.entry
         return None
+
+
+def _section(source: str) -> str:
+    """The part of the source an entry comes from ("… – ประเด็นที่ 4" is of its meeting)."""
+    return source.split(" – ")[0].strip()
 
 
 def load_knowledge_base(knowledge_dir: Path, cache_dir: Path | None = None) -> KnowledgeBase:

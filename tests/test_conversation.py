@@ -344,3 +344,19 @@ def test_what_does_it_list_after_a_topic_is_a_follow_up_not_small_talk(sqlite_bo
     assert "Competitive Environment" in listed and "น้องบอทช่วยได้" not in listed
     _say(sqlite_bot, "ADR คืออะไร")
     assert "Approach" in _say(sqlite_bot, "ย่อมาจากอะไร")
+
+
+def test_more_ways_of_asking_the_topics_value(sqlite_bot: Bot):
+    """"ห้องเดิมไหม", "ผลได้เท่าไหร่", "ชั้นไหน", and a marked follow-up in the topic's own words ("ถ้าน้อยล่ะ")."""
+    user = "U" + "7" * 32
+    _say(sqlite_bot, "คลินิก กพร หมวด 2 วันไหนคะ", user)
+    assert "301" in _say(sqlite_bot, "ห้องเดิมไหม", user)
+    _say(sqlite_bot, "บริจาคเลือดวันไหน", user)
+    assert "ชั้น 2" in _say(sqlite_bot, "ชั้นไหน", user)
+    _say(sqlite_bot, "ถ้าความเสี่ยงสูงต้องทำไง", user)
+    assert "เตรียมการป้องกัน" in _say(sqlite_bot, "ถ้าน้อยล่ะ", user)
+
+
+def test_a_greeting_or_a_complaint_with_fillers_is_still_small_talk():
+    for text in ("อรุณสวัสดิ์ค่ะ วันนี้ขอถามหน่อยนะ", "ตอบไม่ตรงเลย งงไปหมด"):
+        assert TALK.match(text) is not None, text

@@ -113,3 +113,38 @@ def test_the_loaded_knowledge_folder_brings_its_own_synonyms(tmp_path: Path):
     kb = load_knowledge_base(folder)
     assert query_tokens("clinic") == query_tokens("คลินิก")
     assert kb.find("clinic หมวด 2 วันไหน", 0.45).answered
+
+
+def test_a_kind_of_thing_the_source_never_names_is_said_to_be_unstated():
+    """"ได้รางวัลเลิศรัฐสาขาไหน": the source never speaks of สาขา, so the speaker's biography (which names the award)
+    is no answer. A kind the source does speak of ("ระบบ") may be named by its value alone ("eMENSCR")."""
+    from knowledge.answerability import chosen_kind
+
+    assert chosen_kind("สสช ได้รางวัลเลิศรัฐปี 67 สาขาไหนบ้าง") == "สาขา"
+    assert chosen_kind("รอบ 6 เดือนนับช่วงไหนถึงไหน") == ""  # prepositions and periods pick nothing
+    assert chosen_kind("บริจาคโลหิตวนัไหนคะ") == ""  # a typo is no kind of thing
+    assert chosen_kind("หมวด 5 เชื่อมโยงกับผลลัพธ์ข้อไหน") == ""
+    found = KB.find("สสช ได้รางวัลเลิศรัฐปี 67 สาขาไหนบ้าง", 0.45)
+    assert found.unstated == "สาขา"
+    assert not KB.find("ต้องรายงานผล development gap ในระบบไหน", 0.45).unstated
+
+
+def test_to_link_with_is_no_web_link_and_a_secretary_is_a_person():
+    from knowledge.answerability import constraints_of
+
+    assert constraints_of("หมวด5 กับหมวด6 ลิงก์กับผลลัพธ์ข้อไหน", lambda w: True).asked != "web"
+    assert constraints_of("ขอลิงก์ดูย้อนหลัง", lambda w: True).asked == "web"
+    assert KB.find("ใครเป็นเลขาคณะทำงานหมวด 4 ครับ", 0.45).unstated == "ชื่อบุคคล"
+
+
+def test_a_value_asked_after_a_topic_is_the_topics_not_another_meetings(sqlite_bot: Bot):
+    """The สป.ดศ. meeting's room is not stated; the 7 May meeting's room is no answer. A follow-up that names its own
+    subject ("คลินิกหมวดนี้") is answered about that subject."""
+    _say(sqlite_bot, "ตัวชี้วัดการปรับโครงสร้างต้องสะท้อน pain point อะไร")
+    room = _say(sqlite_bot, "จัดที่ห้องไหน")
+    assert "ไม่ได้ระบุ" in room and "401" not in room
+    _say(sqlite_bot, "ประเด็น 3.2 คืออะไร")
+    assert "1 พ.ค. 67" in _say(sqlite_bot, "คลินิกหมวดนี้วันไหน")
+    other = "U" + "8" * 32
+    _say_as(sqlite_bot, "วิทยากรคือใคร", other)
+    assert "ห้องอบรม 1" in _say_as(sqlite_bot, "จัดที่ไหน", other)  # the speaker's own workshop (a related entry)
