@@ -83,6 +83,8 @@ def topic_of(entry: Entry) -> Topic:
     if m := _KPI_ID.match(entry.id):
         return Topic(entry.id, "indicator", f"ตัวชี้วัดที่ {int(m.group(1))}")
     hmuad = int(m.group(1)) if (m := _HMUAD_OF.search(entry.title)) else 0
+    if not hmuad and len(named := set(_HMUAD_OF.findall(entry.source))) == 1:
+        hmuad = int(named.pop())  # "… Functional Strategy (หมวด 5)": the part of the source about one หมวด
     if entry.id.startswith("meeting-hmuad-"):
         return Topic(entry.id, "meeting", f"ประชุมคณะทำงานหมวด {hmuad}", hmuad)
     if entry.id.startswith("hmuad-") and any(r.startswith("หมวด ") for r in entry.refs):
@@ -107,6 +109,8 @@ class FollowUp:
 
 
 #: Topics whose answer may be a list of items (activities, options): "the first one" is one of its items.
+#: PMQA 4.0 has 7 หมวด (a clinic each).
+HMUAD_COUNT = 7
 ITEM_TOPICS = frozenset({"activity", "entry", "passage", "meeting"})
 _ORDINAL_WORDS = {"แรก": 1, "หนึ่ง": 1, "สุดท้าย": -1}
 _ORDINAL = re.compile(r"(?:ข้อ|อัน|กิจกรรม|แนวทาง|ทางเลือก|ขั้น|ขั้นตอน|ประการ|รายการ)(?:ที่)?\s*([1-9])(?![\d.])"
@@ -204,6 +208,11 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
         if 1 <= number <= last:
             return f"ประเด็น {hmuad}.{number}", True
         return f"หมวด {hmuad}", True
+    if topic.kind == "clinic" and topic.hmuad and not rest and not _HMUAD.search(low) and (nth := ordinal_of(low)):
+        # "อันสุดท้ายล่ะ" after one หมวด's clinic: the schedule's last (there is one clinic per หมวด).
+        n = HMUAD_COUNT if nth == -1 else nth
+        if 1 <= n <= HMUAD_COUNT:
+            return f"คลินิกหมวด {n}", True
     if (topic.hmuad and ("ประเด็น" in low or topic.kind in ("hmuad", "praden")) and not _HMUAD.search(low)
             and (nth := ordinal_of(low)) and not rest):
         last = 6 if topic.hmuad == 7 else 4

@@ -43,6 +43,8 @@ TOPIC_COVERS = 0.8
 REFINE_CONFIDENCE = 0.6
 #: An entry that explains this much of a question is its answer over a หมวด named in passing.
 CLEAR_CONFIDENCE = 0.9
+#: Entries this close in confidence are equally good answers: neither is picked over the other.
+TIED = 0.03
 
 #: A passage answers when it holds this share of the question's information…
 PASSAGE_CONFIDENCE = 0.55
@@ -393,12 +395,16 @@ class KnowledgeBase:
         rest = [t for t in query_tokens(prepared) if t not in {"หมวด", marker.split()[1]}]
         if not rest:
             return None
-        hits = self.rank(prepared, limit=3)
+        hits = self.rank(prepared, limit=4)
+
+        def about_same(e: Entry) -> bool:
+            return marker in e.title or any(r.startswith(marker) for r in e.refs) or marker in e.answer
+
         for hit in hits:
-            about_same = (marker in hit.entry.title or any(r.startswith(marker) for r in hit.entry.refs)
-                          or marker in hit.entry.answer)
-            if hit.entry is not entry and about_same and hit.confidence >= REFINE_CONFIDENCE:
-                return hit.entry
+            if hit.entry is not entry and about_same(hit.entry) and hit.confidence >= REFINE_CONFIDENCE:
+                tied = [h.entry for h in hits if h is not hit and about_same(h.entry)
+                        and abs(h.confidence - hit.confidence) <= TIED]
+                return self._parent_of(hit.entry, tied) or hit.entry
             if hit.entry is entry:
                 return None
         # "หมวด 6 ถ้าเกิดวิกฤตต้องมีแผนรองรับกี่ชั้น": an entry that explains nearly all of it, which the หมวด's
@@ -408,6 +414,17 @@ class KnowledgeBase:
                 text = f"{hit.entry.title} {hit.entry.answer}"
                 if hit.confidence >= CLEAR_CONFIDENCE and not HMUAD.search(text):
                     return hit.entry
+        return None
+
+
+    def _parent_of(self, entry: Entry, tied: list[Entry]) -> Entry | None:
+        """"gap ในหมวด 5 เลือกข้อไหน": two development gaps are of หมวด 5 and the question picks neither, so the entry
+        that lists them both (related to each, and listing each as related) answers it."""
+        for other in tied:
+            for parent_id in set(entry.related) & set(other.related):
+                parent = self.by_id.get(parent_id)
+                if parent is not None and {entry.id, other.id} <= set(parent.related):
+                    return parent
         return None
 
 

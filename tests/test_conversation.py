@@ -360,3 +360,19 @@ def test_more_ways_of_asking_the_topics_value(sqlite_bot: Bot):
 def test_a_greeting_or_a_complaint_with_fillers_is_still_small_talk():
     for text in ("อรุณสวัสดิ์ค่ะ วันนี้ขอถามหน่อยนะ", "ตอบไม่ตรงเลย งงไปหมด"):
         assert TALK.match(text) is not None, text
+
+
+def test_the_last_clinic_after_one_clinic_and_a_tip_of_one_หมวด_keeps_that_หมวด(sqlite_bot: Bot):
+    user = "U" + "8" * 32
+    _say(sqlite_bot, "คลินิกหมวด 6 วันไหน", user)
+    assert "8 พ.ค. 67" in _say(sqlite_bot, "อันสุดท้ายล่ะ", user)
+    # The 3S tip comes from the part of the source about หมวด 5: "หมวดนี้" after it is หมวด 5.
+    _say(sqlite_bot, "3S คือไร", user)
+    both = _say(sqlite_bot, "gap ในหมวดนี้เลือกข้อไหน", user)
+    assert "5.3.3" in both and "5.4.4" in both
+
+
+def test_two_equally_good_entries_of_a_หมวด_are_answered_by_the_entry_that_lists_both():
+    found = KB.find("gap ในหมวด 5 เลือกข้อไหน", 0.45)
+    assert found.entry is not None and found.entry.id == "gap-overview"
+    assert KB.find("development gap หมวด 6 คือข้อไหน", 0.45).entry.id == "gap-6.3.2"
