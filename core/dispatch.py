@@ -103,11 +103,12 @@ class Dispatcher:
         handler = self.route(req, ctx)
         reply = self.refusal(handler, req, ctx) or handler.handle(req, ctx)
         if not reply.handler:
-            reply = Reply(messages=reply.messages, choices=reply.choices, handler=handler.name, topic=reply.topic)
+            reply = Reply(messages=reply.messages, choices=reply.choices, handler=handler.name, topic=reply.topic,
+                          topic_question=reply.topic_question)
         if reply.topic:
             from db.topics import remember
 
-            remember(ctx.session, req, reply.topic, ctx.now, ctx.topic_writes, ctx.topics)
+            remember(ctx.session, req, reply.topic, ctx.now, ctx.topic_writes, ctx.topics, reply.topic_question)
         return reply
 
     @staticmethod

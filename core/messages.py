@@ -95,6 +95,8 @@ class Reply:
     handler: str = ""
     #: What the reply was about (an entry id, "passage:<id>"), remembered for follow-up questions.
     topic: str = ""
+    #: The question it answered about the topic ("TQA เริ่มใช้ปีไหน"), remembered with it ("แล้ว PMQA ล่ะ").
+    topic_question: str = ""
 
     @staticmethod
     def text(text: str, choices: tuple[Choice, ...] | list[Choice] = (), handler: str = "") -> Reply:

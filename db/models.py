@@ -190,6 +190,8 @@ class TopicMemory(Base):
     chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     topic: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The question last answered about it ("TQA เริ่มใช้ปีไหน"): "แล้ว PMQA ล่ะ" asks the same of PMQA.
+    question: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class AdrDraft(Base):

@@ -196,19 +196,19 @@ class KnowledgeHandler:
     @staticmethod
     def _topic(req: Request, ctx: Context, kb: KnowledgeBase) -> Topic | None:
         """The person's last topic in this chat, for a follow-up ("แล้วระดับ advance ล่ะ")."""
-        from db.topics import recall
+        from db.topics import recall_with_question
 
-        key = recall(ctx.session, req, ctx.now, kb.followups.memory_minutes, ctx.topics)
+        key, question = recall_with_question(ctx.session, req, ctx.now, kb.followups.memory_minutes, ctx.topics)
         if key.startswith("passage:"):
             index = int(key.split(":", 1)[1]) if key.split(":", 1)[1].isdigit() else -1
             if 0 <= index < len(kb.passages.passages):
                 p = kb.passages.passages[index]
-                return Topic(key, "passage", p.heading or p.section, words=kb.passages.words(index))
+                return Topic(key, "passage", p.heading or p.section, words=kb.passages.words(index), question=question)
             return None
         entry = kb.by_id.get(key)
         if entry is None:
             return None
-        return replace(topic_of(entry), words=kb.words_of(entry))
+        return replace(topic_of(entry), words=kb.words_of(entry), question=question)
 
     @staticmethod
     def _keep_unanswered(req: Request, ctx: Context, found: Resolution) -> None:
@@ -240,6 +240,11 @@ class KnowledgeHandler:
                 return self._indicator(entry, ctx) or answer_entry(entry, kb)
             return answer_entry(entry, kb)
         found = kb.find(understood_part(req.text), ctx.settings.answer_threshold, self._topic(req, ctx, kb))
+        reply = self._answer(found, req, ctx, kb)
+        # What was asked of the topic, as a question that stands alone: the next "แล้ว X ล่ะ" asks the same of X.
+        return replace(reply, topic_question=found.followed or found.prepared) if reply.topic else reply
+
+    def _answer(self, found: Resolution, req: Request, ctx: Context, kb: KnowledgeBase) -> Reply:
         indicator = (found.entry is not None and found.passage is None and found.entry.id.startswith("kpi-")
                      and found.entry.id != "kpi-overview")
         if indicator and found.unstated and (card := self._indicator(found.entry, ctx)):  # type: ignore[arg-type]

@@ -51,6 +51,8 @@ class Topic:
     praden: str = ""  # "4.2"
     #: The words the topic's text uses: a short question made of them is probably about it ("แนวทางแรกคืออะไร").
     words: frozenset[str] = frozenset()
+    #: The question last answered about it ("TQA เริ่มใช้ปีไหน"): "แล้ว PMQA ล่ะ" asks the same of PMQA.
+    question: str = ""
 
 
 def load_followup_words(path: Path) -> FollowUpWords:
@@ -106,6 +108,9 @@ class FollowUp:
     certain: bool
     #: "แนวทางแรก", "กิจกรรมที่ 3 ล่ะ": the item of the topic's list that is asked for (0: the whole topic).
     item: int = 0
+    #: Certain only because its words are the topic's ("ถ้าน้อยล่ะ"): a subject of its own ("แล้ว PMQA ล่ะ" after
+    #: TQA, whose text names PMQA) still switches the topic (the caller checks).
+    by_words: bool = False
 
 
 #: Topics whose answer may be a list of items (activities, options): "the first one" is one of its items.
@@ -161,12 +166,14 @@ def follow_up(prepared: str, tokens: list[str], topic: Topic | None, words: Foll
     found = _rewrite(prepared, tokens, topic, words, has_own_reference)
     if found is None:
         return None
-    rewritten, certain = found
-    return FollowUp(rewritten, certain)
+    rewritten, certain, *by_words = found
+    return FollowUp(rewritten, certain, by_words=bool(by_words and by_words[0]))
 
 
 def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: FollowUpWords,
-             has_own_reference: bool) -> tuple[str, bool] | None:
+             has_own_reference: bool) -> tuple[str, bool] | tuple[str, bool, bool] | None:
+    """The rewritten question, whether it is certainly a follow-up, and (last rule only) whether it is certain only
+    because its words are the topic's."""
     if topic is None or not prepared.strip():
         return None
     low = prepared.casefold()
@@ -237,7 +244,7 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
         return (f"{anchor} {prepared}", False) if about_topic else None
     # Another facet of a หมวด ("เป้าหมายล่ะ" after its เจตนารมณ์) is asked of the หมวด, not of the facet shown;
     # "ถ้าน้อยล่ะ" after what to do when a risk is high: words the topic's own text uses, marked as a follow-up.
-    return f"{anchor} {prepared}", not rest or about_topic
+    return f"{anchor} {prepared}", not rest or about_topic, bool(rest)
 
 
 __all__ = ["FollowUp", "FollowUpWords", "Topic", "follow_up", "load_followup_words", "ordinal_in_question", "topic_of",

@@ -43,6 +43,8 @@ TOPIC_COVERS = 0.8
 REFINE_CONFIDENCE = 0.6
 #: An entry that explains this much of a question is its answer over a หมวด named in passing.
 CLEAR_CONFIDENCE = 0.9
+#: "แล้ว X ล่ะ": the particle that asks the last question again of X.
+WHAT_ABOUT = frozenset({"ล่ะ", "หละ", "ละ", "ล่า"})
 #: Entries this close in confidence are equally good answers: neither is picked over the other.
 TIED = 0.03
 
@@ -152,6 +154,8 @@ class KnowledgeBase:
             if missing := self.refs.missing_kind_for(prepared, topic, self.followups.markers):
                 overview, _ = self.resolve_ref(prepared)
                 return Resolution(overview, 1.0, prepared=prepared, unstated=missing)
+            if fu is not None and fu.by_words and self._switches(topic, words, prepared, threshold):
+                fu = None  # "แล้ว PMQA ล่ะ" after TQA: PMQA is a subject of its own
             if fu is not None and fu.certain:
                 found = self._find(fu.question, threshold, asked=prepared)
                 asks = self.followups.attributes | self.followups.markers
@@ -160,6 +164,8 @@ class KnowledgeBase:
                 if found.entry is not None or found.passage is not None or found.unstated:
                     return replace(found, followed=fu.question, prepared=prepared, item=fu.item)
             alone = self._find(prepared, threshold)
+            if again := self._asked_again(topic, words, alone, threshold):
+                return again
             if fu is not None and not fu.certain and not alone.exact:
                 # Made of the topic's own words ("อบรมจัดโดยใคร" after No Gift Policy): asked of the topic when
                 # the question alone finds nothing, or only a middling match.
@@ -197,6 +203,44 @@ class KnowledgeBase:
             return False
         return (not alone.answered or alone.confidence < MIDDLING and about_topic.confidence > alone.confidence
                 or covers)
+
+    def _asked_again(self, topic: Topic, words: list[str], alone: Resolution, threshold: float) -> Resolution | None:
+        """"แล้ว PMQA ล่ะ" after "TQA เริ่มใช้ปีไหน": the last question asked again of the other subject the message
+        names ("PMQA เริ่มใช้ปีไหน"), when that finds an answer about it. None: answer the message as it stands."""
+        own = self.by_id.get(topic.key)
+        other = alone.entry
+        if own is None or other is None or other is own or not topic.question:
+            return None
+        said = [w.casefold() for w in words]
+        if not any(w in WHAT_ABOUT for w in said):
+            return None
+        rest = [w for w in said if w not in self.followups.markers and not w.isdigit()]
+        if not rest or not all(w in {k.casefold() for k in other.keywords} for w in rest):
+            return None
+        if all(w in {k.casefold() for k in own.keywords} for w in rest):
+            return None  # "แล้วรางวัลล่ะ" after Hall of Fame: what the topic itself is about, not another subject
+        before = topic.question.casefold()
+        said_of_own = [k.casefold() for k in own.keywords if len(k) > 1 and k.casefold() in before]
+        subject = max(said_of_own, key=len, default="")
+        if not subject:
+            return None
+        question = before.replace(subject, f" {' '.join(rest)} ", 1).strip()
+        found = self._find(question, threshold)
+        # About the other subject: its own entry, or one whose title names it (not a list naming every activity).
+        named = found.entry.title.casefold() if found.entry else ""
+        if found.unstated or not found.answered or not (found.entry is other or all(w in named for w in rest)):
+            return None
+        return replace(found, followed=question, prepared=alone.prepared)
+
+    def _switches(self, topic: Topic, words: list[str], prepared: str, threshold: float) -> bool:
+        """Whether the message's own words name another entry (its keywords or title: "PMQA"), found alone."""
+        alone = self._find(prepared, threshold)
+        if alone.entry is None or alone.entry.id == topic.key:
+            return False
+        asks = self.followups.attributes | self.followups.markers
+        rest = [w.casefold() for w in words if w.casefold() not in asks and not w.isdigit()]
+        names = {k.casefold() for k in alone.entry.keywords}  # whole keywords: "น้อย" of "อย่างน้อย" names nothing
+        return bool(rest) and all(w in names for w in rest)
 
     def _names(self, topic: Topic, words: list[str], alone: Resolution) -> bool:
         """Whether the message's words, beyond asking (attributes, markers), name what the topic's entry is about

@@ -376,3 +376,16 @@ def test_two_equally_good_entries_of_a_หมวด_are_answered_by_the_entry_th
     found = KB.find("gap ในหมวด 5 เลือกข้อไหน", 0.45)
     assert found.entry is not None and found.entry.id == "gap-overview"
     assert KB.find("development gap หมวด 6 คือข้อไหน", 0.45).entry.id == "gap-6.3.2"
+
+
+def test_what_about_another_subject_asks_the_last_question_of_it(db_url: str, fake_line):
+    """"แล้ว PMQA ล่ะ" after "TQA เริ่มใช้ปีไหน" asks when PMQA started, on every backend (the question is kept with
+    the topic in ``topic_memory``); "แล้วรางวัลล่ะ"-like words of the topic itself do not switch."""
+    from tests.conftest import _running_bot
+
+    for bot in _running_bot(db_url, fake_line):
+        user = "U" + "9" * 32
+        assert "2545" in _say(bot, "TQA เริ่มใช้ปีไหน", user)
+        assert "2562" in _say(bot, "แล้ว PMQA ล่ะ", user)
+        _say(bot, "TQA คืออะไร", user)
+        assert "Public Sector Management Quality Award" in _say(bot, "แล้ว PMQA ล่ะ", user)
