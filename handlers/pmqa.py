@@ -103,13 +103,20 @@ def answer_passage(found: Resolution, kb: KnowledgeBase) -> Reply:
     return Reply(messages=(Text(text[:4800]),), choices=tuple(choices[:4]), handler="pmqa-passage", topic=topic)
 
 
-_ITEM_LINE = re.compile(r"^\s*(?:[•\-]\s*)?(?:กิจกรรมที่|ข้อ|แนวทางที่|ขั้นที่)?\s*(\d{1,2})\s*[).:]\s*\S")
+_ITEM_LINE = re.compile(r"^\s*(?:[•\-]\s*)?(?:กิจกรรมที่|ข้อ|แนวทางที่|ขั้นที่)?\s*(\d{1,2})\s*[).:](?!\d)\s*\S")
 
 
-def item_of(entry: Entry, item: int) -> str:
-    """Item ``item`` of a numbered list in the entry's answer ("1) การตั้งกองใหม่ …"; -1: the last), or ""."""
+def item_of(entry: Entry, item: int, asked: str = "") -> str:
+    """Item ``item`` of a numbered list in the entry's answer ("1) การตั้งกองใหม่ …"; -1: the last), or "". Without
+    numbers, of its bullets ("• C1: Company …"), when the ordinal of ``asked`` calls them by no other name ("อันแรก",
+    not "ระดับแรก" of a list of หมวด)."""
     lines = [line.strip() for line in entry.answer.splitlines()]
     numbered = [(int(m.group(1)), line) for line in lines if (m := _ITEM_LINE.match(line))]
+    if len(numbered) < 2:
+        bullets = [line for line in lines if _BULLET.match(line)]
+        called = m.group(1) if (m := _ORDINAL_NOUN.search(asked.replace(" ", ""))) else ""
+        if not called or any(called.endswith(w) for w in _ANY_ITEM) or any(called in line for line in bullets):
+            numbered = list(enumerate(bullets, start=1))
     if len(numbered) < 2:
         return ""
     if item == -1:
@@ -117,6 +124,10 @@ def item_of(entry: Entry, item: int) -> str:
     return next((line for n, line in numbered if n == item), "")
 
 
+_BULLET = re.compile(r"^[•\-]\s*\S")
+#: The word an ordinal follows ("ระดับ" of "ระดับแรก"), and those that name any item of a list.
+_ORDINAL_NOUN = re.compile(r"([ก-๙]{2,10}?)(?:ที่)?(?:แรก|สุดท้าย|\d)")
+_ANY_ITEM = ("อัน", "ข้อ", "ตัว", "รายการ", "เรื่อง")
 _LABELLED = re.compile(r"^\s*•\s*([A-Za-z][A-Za-z&\- ]{1,30}?)\s*[–:\-]\s*\S")
 
 
@@ -252,7 +263,7 @@ class KnowledgeHandler:
         if found.unstated:
             self._keep_unanswered(req, ctx, found)
             return answer_unstated(found, kb)
-        if found.item and found.entry is not None and (one := item_of(found.entry, found.item)):
+        if found.item and found.entry is not None and (one := item_of(found.entry, found.item, req.text)):
             return answer_item(found.entry, one, kb)
         if found.entry is not None and found.passage is None and not found.entry.levels and (
                 one := labelled_item(found.entry, req.text) or bullet_asked(found.entry, req.text,

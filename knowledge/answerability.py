@@ -50,7 +50,9 @@ ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
     ("who", re.compile(r"ใคร(?:เป็น|จัด|ดูแล|รับผิดชอบ)|เป็นใคร|คือใคร|ท่านใด|หน่วยงานไหน|หน่วยงานใด"),
      lambda t: bool(_PERSON.search(t) or _ORGANISATION.search(t))),
     ("room", re.compile(r"ห้อง(?:ไหน|อะไร|ใด|ประชุมไหน|ประชุมอะไร)|ที่ไหน|สถานที่|จัดที่|ตึก|ชั้นไหน|ชั้นอะไร"),
-     lambda t: bool(re.search(r"ห้อง\S{0,8}\s*\d|ห้องประชุม\S|ณ ห้อง|ชั้น \d|อาคาร|ออนไลน์|zoom|ผ่านระบบ", t, re.I))),
+     # A place may be a system ("รายงานในระบบ eMENSCR").
+     lambda t: bool(re.search(r"ห้อง\S{0,8}\s*\d|ห้องประชุม\S|ณ ห้อง|ชั้น \d|อาคาร|ออนไลน์|zoom|ผ่านระบบ|ในระบบ",
+                              t, re.I))),
     ("time", re.compile(r"กี่โมง|เวลาเท่า|เวลาไหน|เวลาอะไร|กี่ทุ่ม|ตอนกี่"),
      lambda t: bool(re.search(r"\d{1,2}[.:]\d{2}|น\.", t))),
     ("date", re.compile(r"วันไหน|วันที่เท่า|วันอะไร|วันใด|เดือนไหน|เดือนอะไร|"

@@ -22,7 +22,9 @@ _BARE_NUMBER = re.compile(r"^\D*?(?<![\d.])([1-9])(?![\d.])\D*$")
 _HMUAD = re.compile(r"หมวด(?:ที่)?\s*([1-9])(?!\d)")
 _HMUAD_OF = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*([1-7])")
 _PRADEN_REF = re.compile(r"^ประเด็น ([1-7])\.([1-6])$")
-_QUESTION_WORD = re.compile(r"ที่ไหน|ไหน|เมื่อไหร่|เมื่อไร|กี่โมง|ยังไง|อย่างไร|เท่าไหร่|เท่าไร|ใคร|อะไร|ไง")
+#: A message of nothing but these asks about the topic ("ยกตัวอย่างหน่อย", "อธิบายเพิ่ม", "สรุปให้หน่อย").
+_QUESTION_WORD = re.compile(r"ที่ไหน|ไหน|เมื่อไหร่|เมื่อไร|กี่โมง|ยังไง|อย่างไร|เท่าไหร่|เท่าไร|ใคร|อะไร|ไง|"
+                            r"ตัวอย่าง|อธิบาย|สรุป|ขยายความ")
 _STEP_WORDS = re.compile(r"(ถัดไป|ต่อไป|ก่อนหน้า)")
 _KPI_ID = re.compile(r"^kpi-(\d{1,2})$")
 _CLINIC = re.compile(r"^คลินิก หมวด ([1-7])$")
