@@ -43,6 +43,8 @@ _C = re.compile(r"(?<![a-z0-9])c\s?([1-6])(?!\d)", re.IGNORECASE)
 _FACTOR = re.compile(r"ปัจจัย(?:.*?(?:ข้อ(?:ที่)?|ประการที่)|\s*(?:ที่)?)\s*([1-3])(?![\d.])")
 _STEP = re.compile(r"ขั้น(?:ตอน)?(?:ที่)?\s*([1-6])(?!\d)")
 _ACTIVITY = re.compile(r"กิจกรรม(?:ที่)?\s*(\d{1,2})(?![\d.])")
+#: "ตัวชี้วัดตัวแรก": the first of the indicators.
+_KPI_FIRST = re.compile(r"(?:ตัวชี้วัด|kpi)\s*(?:ตัว)?\s*แรก", re.IGNORECASE)
 _REF_NUMBER = re.compile(r"(?:หมวด|ประเด็น|ตัวชี้วัด|ที่|คลินิก)\s+(\d+)")
 _NO_HMUAD = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*(0|[89]|[1-9]\d)(?![\d])")
 _NO_PRADEN = re.compile(r"ประเด็น(?:ที่)?\s*([1-6])\.([5-9])(?![\d.])|ประเด็น(?:ที่)?\s*(7)\.([7-9])(?![\d.])")
@@ -57,6 +59,7 @@ _ANCHOR = re.compile(r"(?:หมวด|ประเด็น) [\d.]+|คลิ�
 EARLY_REFS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (_GAP, lambda m: f"gap {m.group(1)}.{m.group(2)}.{m.group(3)}"),
     (_KPI, lambda m: f"ตัวชี้วัด {int(m.group(1))}"),
+    (_KPI_FIRST, lambda m: "ตัวชี้วัด 1"),
 ]
 LATE_REFS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (_C, lambda m: f"C{m.group(1)}"),

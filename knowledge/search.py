@@ -43,6 +43,8 @@ TOPIC_COVERS = 0.8
 REFINE_CONFIDENCE = 0.6
 #: An entry that explains this much of a question is its answer over a หมวด named in passing.
 CLEAR_CONFIDENCE = 0.9
+#: A runner-up entry related to the one found may answer what that one lacks from this confidence on.
+RELATED_FLOOR = 0.3
 #: "แล้ว X ล่ะ": the particle that asks the last question again of X.
 WHAT_ABOUT = frozenset({"ล่ะ", "หละ", "ละ", "ล่า"})
 #: Entries this close in confidence are equally good answers: neither is picked over the other.
@@ -233,14 +235,17 @@ class KnowledgeBase:
         return replace(found, followed=question, prepared=alone.prepared)
 
     def _switches(self, topic: Topic, words: list[str], prepared: str, threshold: float) -> bool:
-        """Whether the message's own words name another entry (its keywords or title: "PMQA"), found alone."""
+        """Whether the message's own words name another entry (its keywords: "PMQA"), found alone, and not what the
+        topic's own title names ("แล้ว Stay ล่ะ" after 3S (Say, Stay, Strive) is one of its items)."""
         alone = self._find(prepared, threshold)
-        if alone.entry is None or alone.entry.id == topic.key:
+        own = self.by_id.get(topic.key)
+        if alone.entry is None or alone.entry.id == topic.key or own is None:
             return False
         asks = self.followups.attributes | self.followups.markers
         rest = [w.casefold() for w in words if w.casefold() not in asks and not w.isdigit()]
         names = {k.casefold() for k in alone.entry.keywords}  # whole keywords: "น้อย" of "อย่างน้อย" names nothing
-        return bool(rest) and all(w in names for w in rest)
+        titled = {t.casefold() for t in query_tokens(own.title)}
+        return bool(rest) and all(w in names for w in rest) and not all(w in titled for w in rest)
 
     def _names(self, topic: Topic, words: list[str], alone: Resolution) -> bool:
         """Whether the message's words, beyond asking (attributes, markers), name what the topic's entry is about
@@ -409,7 +414,23 @@ class KnowledgeBase:
                 if (hit.coverage >= NARROW_CONFIDENCE and numbers <= words and not unmet(constraints, text)
                         and (not other or other in words)):
                     return self._passage_resolution(hit, replace(found, exact=False))
+        if closer := self._related_that_says(found, constraints):
+            return closer
         return replace(found, unstated=missing)
+
+    def _related_that_says(self, found: Resolution, constraints: Constraints) -> Resolution | None:
+        """"ทางเลือกการปรับโครงสร้าง…มีกี่แนวทาง" found the meeting, which does not count them; a runner-up entry of
+        the same meeting (related either way) that meets what was asked ("2 แนวทาง") answers it."""
+        top = found.entry
+        if (top is None or found.passage is not None or constraints.unknown_names or constraints.issue
+                or constraints.asked in SUBJECT_BOUND):  # another meeting's room is no answer (a count may be)
+            return None
+        for hit in found.candidates[1:4]:
+            e = hit.entry
+            if (hit.confidence >= RELATED_FLOOR and (e.id in top.related or top.id in e.related)
+                    and not unmet(constraints, self._answer_text(Resolution(e, hit.confidence)))):
+                return replace(found, entry=e, confidence=hit.confidence, exact=False)
+        return None
 
     def _other_subject(self, found: Resolution, constraints: Constraints, tokens: list[str]) -> str:
         """"คลินิก กพร. ใครเป็นวิทยากร" answered with the workshop's speaker: a who / when / where question

@@ -389,3 +389,15 @@ def test_what_about_another_subject_asks_the_last_question_of_it(db_url: str, fa
         assert "2562" in _say(bot, "แล้ว PMQA ล่ะ", user)
         _say(bot, "TQA คืออะไร", user)
         assert "Public Sector Management Quality Award" in _say(bot, "แล้ว PMQA ล่ะ", user)
+
+
+def test_an_item_named_by_the_topics_title_a_first_indicator_and_a_count_a_related_entry_gives(sqlite_bot: Bot):
+    user = "U" + "a" * 31 + "b"
+    _say(sqlite_bot, "3S ของความผูกพันในงานมีอะไรบ้าง", user)
+    assert "จนเกษียณ" in _say(sqlite_bot, "แล้ว Stay ล่ะ", user)  # one of 3S, not the Stay / Stop / Start tip
+    assert "ร้อยละ 15" in _say(sqlite_bot, "ตัวชี้วัดตัวแรก น้ำหนักเท่าไหร่", user)
+    # The meeting is found first and does not count the options; its related entry does.
+    assert "2 แนวทาง" in _say(sqlite_bot, "ทางเลือกการปรับปรุงโครงสร้างที่กระทรวงดีอีคุยกัน มีกี่แนวทาง", user)
+    assert "Rearrange" in _say(sqlite_bot, "แล้วอันที่สองล่ะ", user)
+    # A room of a related meeting is still no answer.
+    assert "401" not in _say(sqlite_bot, "ประชุมหารือแบ่งส่วนราชการกับ สป.ดศ. จัดที่ห้องไหน", user)
