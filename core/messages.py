@@ -133,6 +133,7 @@ def reply_to_dict(reply: Reply) -> dict:
         "choices": [_plain_fields(c) for c in reply.choices],
         "handler": reply.handler,
         "topic": reply.topic,
+        "topic_question": reply.topic_question,
     }
 
 
