@@ -111,11 +111,19 @@ def item_of(entry: Entry, item: int, asked: str = "") -> str:
     numbers, of its bullets ("• C1: Company …"), when the ordinal of ``asked`` calls them by no other name ("อันแรก",
     not "ระดับแรก" of a list of หมวด)."""
     lines = [line.strip() for line in entry.answer.splitlines()]
+    called = m.group(1) if (m := _ORDINAL_NOUN.search(asked.replace(" ", ""))) else ""
+
+    def called_so(items: list[str]) -> bool:
+        """The list is of what the ordinal names: any item ("อัน"), a word of its items, or counted ("2 แนวทาง")."""
+        return (not called or any(called.endswith(w) for w in _ANY_ITEM) or any(called in i for i in items)
+                or bool(re.search(rf"{len(items)}\s*{re.escape(called)}", entry.answer)))
+
     numbered = [(int(m.group(1)), line) for line in lines if (m := _ITEM_LINE.match(line))]
+    if len(numbered) >= 2 and not called_so([line for _, line in numbered]):
+        return ""  # "องค์ประกอบแรก" of the 12 indicators' list: not one of them
     if len(numbered) < 2:
         bullets = [line for line in lines if _BULLET.match(line)]
-        called = m.group(1) if (m := _ORDINAL_NOUN.search(asked.replace(" ", ""))) else ""
-        if not called or any(called.endswith(w) for w in _ANY_ITEM) or any(called in line for line in bullets):
+        if called_so(bullets):
             numbered = list(enumerate(bullets, start=1))
     if len(numbered) < 2:
         return ""

@@ -158,6 +158,11 @@ class KnowledgeBase:
                 return Resolution(overview, 1.0, prepared=prepared, unstated=missing)
             if fu is not None and fu.by_words and self._switches(topic, words, prepared, threshold):
                 fu = None  # "แล้ว PMQA ล่ะ" after TQA: PMQA is a subject of its own
+            if (fu is not None and fu.item and (own := self.by_id.get(topic.key)) is not None
+                    and not self._names_its_own(prepared)):
+                # "อันที่สองล่ะ": an item of the topic's own list (its title, searched, may name something else:
+                # "ตัวชี้วัด 12 ตัว" is no reference to indicator 12).
+                return Resolution(own, 1.0, exact=True, prepared=prepared, followed=fu.question, item=fu.item)
             if fu is not None and fu.certain:
                 found = self._find(fu.question, threshold, asked=prepared)
                 asks = self.followups.attributes | self.followups.markers
@@ -205,6 +210,11 @@ class KnowledgeBase:
             return False
         return (not alone.answered or alone.confidence < MIDDLING and about_topic.confidence > alone.confidence
                 or covers)
+
+    def _names_its_own(self, prepared: str) -> bool:
+        """A meeting number, an issue or a year of its own ("แล้วครั้งที่ 2 ประชุมเมื่อไหร่" is no item of a list)."""
+        c = constraints_of(prepared, self.knows_word, self._this_year)
+        return bool(c.meeting or c.issue or c.years)
 
     def _asked_again(self, topic: Topic, words: list[str], alone: Resolution, threshold: float) -> Resolution | None:
         """"แล้ว PMQA ล่ะ" after "TQA เริ่มใช้ปีไหน": the last question asked again of the other subject the message

@@ -401,3 +401,17 @@ def test_an_item_named_by_the_topics_title_a_first_indicator_and_a_count_a_relat
     assert "Rearrange" in _say(sqlite_bot, "แล้วอันที่สองล่ะ", user)
     # A room of a related meeting is still no answer.
     assert "401" not in _say(sqlite_bot, "ประชุมหารือแบ่งส่วนราชการกับ สป.ดศ. จัดที่ห้องไหน", user)
+
+
+def test_an_item_of_a_list_is_of_the_topic_itself_and_called_by_what_the_list_holds(sqlite_bot: Bot):
+    """"องค์ประกอบแรก" after the 12 indicators' overview (its title says "ตัวชี้วัด 12 ตัว") is neither indicator 12
+    nor the first indicator of its list; "แนวทางแรก" of "2 แนวทาง" is the first one; a result asked after an
+    indicator is its card."""
+    user = "U" + "c" * 32
+    _say(sqlite_bot, "การประเมินส่วนราชการรอบนี้แบ่งเป็นกี่องค์ประกอบคะ", user)
+    first = _say(sqlite_bot, "องค์ประกอบแรกน้ำหนักเท่าไหร่", user)
+    assert "ร้อยละ 70" in first and not first.startswith("ตัวชี้วัดที่ 12")
+    _say(sqlite_bot, "ทางเลือกการปรับปรุงโครงสร้างมีกี่แนวทาง", user)
+    assert "การตั้งกองใหม่" in _say(sqlite_bot, "แนวทางแรกคืออะไร", user)
+    _say(sqlite_bot, "ตัวชี้วัด GGGR ใครดูแลครับ", user)
+    assert "รอบ 12 เดือน" in _say(sqlite_bot, "ผลรอบ 6 เดือนเป็นไง", user)
