@@ -25,6 +25,11 @@ _PRADEN_REF = re.compile(r"^ประเด็น ([1-7])\.([1-6])$")
 #: A message of nothing but these asks about the topic ("ยกตัวอย่างหน่อย", "อธิบายเพิ่ม", "สรุปให้หน่อย").
 _QUESTION_WORD = re.compile(r"ที่ไหน|ไหน|เมื่อไหร่|เมื่อไร|กี่โมง|ยังไง|อย่างไร|เท่าไหร่|เท่าไร|ใคร|อะไร|ไง|"
                             r"ตัวอย่าง|อธิบาย|สรุป|ขยายความ")
+#: An indicator's result or target in a round ("ผลรอบ 6 เดือนเป็นไง") is asked of the indicator; the round's own
+#: dates ("รอบ 6 เดือนนับตั้งแต่วันไหน") are not.
+_ROUND_WORDS = frozenset({"รอบ", "เดือน"})
+_ROUND_VALUES = frozenset({"ผล", "ผลรอบ", "ได้ผล", "คะแนน", "เป้า", "เป้าหมาย", "ค่าเป้าหมาย", "ผ่าน", "ผลงาน",
+                           "ผลการดำเนินงาน"})
 _STEP_WORDS = re.compile(r"(ถัดไป|ต่อไป|ก่อนหน้า)")
 _KPI_ID = re.compile(r"^kpi-(\d{1,2})$")
 _CLINIC = re.compile(r"^คลินิก หมวด ([1-7])$")
@@ -183,7 +188,8 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
     marked = any(t in words.markers for t in toks)
     deixis = next((w for w in words.deictic if w in low.replace(" ", "")), "")
     rest = [t for t in toks if t not in words.markers and t not in words.attributes and not t.isdigit()
-            and t not in {"หมวด", "ที่", "ข้อ", "อัน", "ตัว", "ระดับ", "ประเด็น"} and t not in ORDINALS]
+            and t not in {"หมวด", "ที่", "ข้อ", "อัน", "ตัว", "ระดับ", "ประเด็น"} and t not in ORDINALS
+            and not (t in _ROUND_WORDS and topic.kind == "indicator" and _ROUND_VALUES & set(toks))]
     # "ที่ไหน", "กี่โมง", "เมื่อไหร่": nothing but a question word is a question about the topic.
     only_attributes = (bool(toks) and not rest) or (not toks and bool(_QUESTION_WORD.search(low)))
     # Every word the topic's own text uses, in a short question: probably about it (tried if it finds nothing alone).

@@ -415,3 +415,11 @@ def test_an_item_of_a_list_is_of_the_topic_itself_and_called_by_what_the_list_ho
     assert "การตั้งกองใหม่" in _say(sqlite_bot, "แนวทางแรกคืออะไร", user)
     _say(sqlite_bot, "ตัวชี้วัด GGGR ใครดูแลครับ", user)
     assert "รอบ 12 เดือน" in _say(sqlite_bot, "ผลรอบ 6 เดือนเป็นไง", user)
+
+
+def test_a_rounds_result_after_an_indicator_is_the_indicators_and_the_rounds_dates_are_not():
+    topic = Topic("kpi-9", "indicator", "ตัวชี้วัดที่ 9", words=frozenset({"gggr"}))
+    asked = follow_up("ผลรอบ 6 เดือนเป็นไง", query_tokens("ผลรอบ 6 เดือนเป็นไง"), topic, WORDS, False)
+    assert asked is not None and asked.certain and "ตัวชี้วัดที่ 9" in asked.question
+    dates = "รอบ 6 เดือนนับตั้งแต่วันไหนถึงวันไหน"
+    assert follow_up(dates, query_tokens(dates), topic, WORDS, False) is None
