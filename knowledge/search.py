@@ -115,6 +115,7 @@ class KnowledgeBase:
                  *(" ".join([*e.keywords, *e.questions, *e.refs]) for e in entries)]
         self.latin = LatinWords(texts)
         self._this_year = max((p.issue.year for p in self.passages.passages), default=0)
+        self._constraints_of: dict[str, Constraints] = {}
         #: The source's own text, folded: a kind of thing it never speaks of ("สาขา") is never an answer's.
         self._said = "\n".join(f"{p.heading} {p.text}" for p in self.passages.passages).casefold()
 
@@ -137,6 +138,15 @@ class KnowledgeBase:
     def words_of(self, entry: Entry) -> frozenset[str]:
         """The words an entry's title and answer use (for reading follow-ups about it)."""
         return self.index.said(entry)
+
+    def _constraints(self, question: str) -> Constraints:
+        """``constraints_of`` the question, read once per text (a follow-up reads its question several times)."""
+        kept = self._constraints_of.get(question)
+        if kept is None:
+            if len(self._constraints_of) > 4096:
+                self._constraints_of.clear()
+            kept = self._constraints_of[question] = constraints_of(question, self.knows_word, self._this_year)
+        return kept
 
     def knows_word(self, word: str) -> bool:
         """Whether the source (or everyday chat English) uses this Latin word, or one a typo away ("off")."""
@@ -190,7 +200,7 @@ class KnowledgeBase:
         other = found.entry
         if own is None or other is None or other is own or found.unstated:
             return None
-        asked_kind = constraints_of(asked, self.knows_word, self._this_year).asked
+        asked_kind = self._constraints(asked).asked
         if asked_kind not in SUBJECT_BOUND:
             return None
         if other.id in own.related or own.id in other.related or _section(other.source) == _section(own.source):
@@ -213,7 +223,7 @@ class KnowledgeBase:
 
     def _names_its_own(self, prepared: str) -> bool:
         """A meeting number, an issue or a year of its own ("แล้วครั้งที่ 2 ประชุมเมื่อไหร่" is no item of a list)."""
-        c = constraints_of(prepared, self.knows_word, self._this_year)
+        c = self._constraints(prepared)
         return bool(c.meeting or c.issue or c.years)
 
     def _asked_again(self, topic: Topic, words: list[str], alone: Resolution, threshold: float) -> Resolution | None:
@@ -291,7 +301,7 @@ class KnowledgeBase:
         if corrected := self.refs.correction(prepared):
             entry, correction = corrected
             return Resolution(entry, 1.0, exact=True, prepared=prepared, correction=correction)
-        constraints = constraints_of(asked or prepared, self.knows_word, self._this_year)
+        constraints = self._constraints(asked or prepared)
         if constraints.chosen and constraints.chosen in self._said:
             # A kind of thing the source speaks of ("ระบบ"): its answer may name one without the word ("eMENSCR").
             constraints = replace(constraints, chosen="")
