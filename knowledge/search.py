@@ -14,6 +14,8 @@ Three stages, all pure:
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -168,13 +170,13 @@ class KnowledgeBase:
                 return Resolution(overview, 1.0, prepared=prepared, unstated=missing)
             if fu is not None and fu.by_words and self._switches(topic, words, prepared, threshold):
                 fu = None  # "แล้ว PMQA ล่ะ" after TQA: PMQA is a subject of its own
-            if (fu is not None and fu.item and (own := self.by_id.get(topic.key)) is not None
+            if (fu is not None and fu.item and (mine := self.by_id.get(topic.key)) is not None
                     and not self._names_its_own(prepared)):
                 # "อันที่สองล่ะ": an item of the topic's own list (its title, searched, may name something else:
                 # "ตัวชี้วัด 12 ตัว" is no reference to indicator 12).
-                return Resolution(own, 1.0, exact=True, prepared=prepared, followed=fu.question, item=fu.item)
+                return Resolution(mine, 1.0, exact=True, prepared=prepared, followed=fu.question, item=fu.item)
             if fu is not None and fu.certain:
-                found = self._find(fu.question, threshold, asked=prepared)
+                found = self._asked_of_topic(fu.question, prepared, topic, threshold, own is not None)
                 asks = self.followups.attributes | self.followups.markers
                 if all(w.casefold() in asks for w in words) and (stray := self._other_event(found, topic, prepared)):
                     return stray  # only asked a value ("จัดที่ห้องไหน"): the topic's, not another event's
@@ -186,11 +188,24 @@ class KnowledgeBase:
             if fu is not None and not fu.certain and not alone.exact:
                 # Made of the topic's own words ("อบรมจัดโดยใคร" after No Gift Policy): asked of the topic when
                 # the question alone finds nothing, or only a middling match.
-                found = self._find(fu.question, threshold, asked=prepared)
+                found = self._asked_of_topic(fu.question, prepared, topic, threshold, own is not None)
                 if self._topic_wins(found, alone, self._names(topic, words, alone)):
                     return replace(found, followed=fu.question, prepared=prepared)
             return self._own_item(alone, threshold)
         return self._own_item(self._find(prepared, threshold), threshold)
+
+    def _asked_of_topic(self, question: str, asked: str, topic: Topic, threshold: float,
+                        names_a_reference: bool) -> Resolution:
+        """The follow-up ``question`` (the topic's name and what was ``asked``) searched. A reference its topic's
+        title holds is not the person's ("แล้วเมื่อก่อนล่ะ" after "แนวทางการเลือกเขียนคำตอบ … รายหมวด 1 - 6" is not
+        about หมวด 1): then the topic's own entry is checked against what was asked."""
+        found = self._find(question, threshold, asked=asked)
+        mine = self.by_id.get(topic.key)
+        if (names_a_reference or mine is None or not found.exact or found.entry is None or found.entry is mine
+                or topic.kind not in ("entry", "activity") or self.resolve_ref(topic.anchor)[0] is None):
+            return found  # a reference of the person's own, or one a deictic word stood for ("หมวดนี้")
+        tokens = list(dict.fromkeys(query_tokens(question)))
+        return self._check(Resolution(mine, 1.0, prepared=question), self._constraints(asked), tokens)
 
     def _other_event(self, found: Resolution, topic: Topic, asked: str) -> Resolution | None:
         """"จัดที่ห้องไหน" after a point of the สป.ดศ. meeting found the room of another meeting: the room, time,
@@ -482,16 +497,25 @@ class KnowledgeBase:
             return None
         hits = self.rank(prepared, limit=4)
 
-        def about_same(e: Entry) -> bool:
-            return marker in e.title or any(r.startswith(marker) for r in e.refs) or marker in e.answer
+        # "หมวด 3" itself, not "หมวด 3 - 6" (the umbrella of four meetings) nor "หมวด 30".
+        named = re.compile(rf"{re.escape(marker)}(?![\d.]|\s*[-–]\s*\d)")
 
-        for hit in hits:
-            if hit.entry is not entry and about_same(hit.entry) and hit.confidence >= REFINE_CONFIDENCE:
-                tied = [h.entry for h in hits if h is not hit and about_same(h.entry)
-                        and abs(h.confidence - hit.confidence) <= TIED]
-                return self._parent_of(hit.entry, tied) or hit.entry
-            if hit.entry is entry:
-                return None
+        def titled(e: Entry) -> bool:
+            return any(r.startswith(marker) for r in e.refs) or bool(named.search(e.title))
+
+        def about_same(e: Entry) -> bool:
+            return titled(e) or bool(named.search(e.answer))
+
+        # Ranked above the หมวด's own overview; an entry whose title is of the หมวด before one that mentions it.
+        ahead = list(itertools.takewhile(lambda h: h.entry is not entry, hits))
+        for about in (titled, about_same):
+            for hit in ahead:
+                if about(hit.entry) and hit.confidence >= REFINE_CONFIDENCE:
+                    tied = [h.entry for h in hits if h is not hit and about_same(h.entry)
+                            and abs(h.confidence - hit.confidence) <= TIED]
+                    return self._parent_of(hit.entry, tied) or hit.entry
+        if len(ahead) < len(hits):
+            return None
         # "หมวด 6 ถ้าเกิดวิกฤตต้องมีแผนรองรับกี่ชั้น": an entry that explains nearly all of it, which the หมวด's
         # overview does not say, though it names no หมวด itself (one that names another is about that one).
         if self._coverage(rest, self.index.said(entry)) < NARROW_CONFIDENCE:

@@ -423,3 +423,14 @@ def test_a_rounds_result_after_an_indicator_is_the_indicators_and_the_rounds_dat
     assert asked is not None and asked.certain and "ตัวชี้วัดที่ 9" in asked.question
     dates = "รอบ 6 เดือนนับตั้งแต่วันไหนถึงวันไหน"
     assert follow_up(dates, query_tokens(dates), topic, WORDS, False) is None
+
+
+def test_a_topic_titles_own_numbers_are_not_the_persons_reference(sqlite_bot: Bot):
+    """"แล้วเมื่อก่อนล่ะ" after the answer-writing guide ("… รายหมวด 1 - 6") is about the guide, not หมวด 1; a หมวด's
+    own meeting is answered before the umbrella entry of four meetings ("หมวด 3 - 6")."""
+    user = "U" + "d" * 32
+    _say(sqlite_bot, "ADR คืออะไรครับ", user)
+    _say(sqlite_bot, "ตอบได้กี่อักขระ", user)
+    assert "1,000 อักขระ" in _say(sqlite_bot, "แล้วเมื่อก่อนล่ะ", user)
+    _say(sqlite_bot, "ประชุมคณะทำงานหมวด 3 จัดเมื่อไหร่", user)
+    assert "รวบรวมความต้องการ" in _say(sqlite_bot, "คุยเรื่องอะไรกัน", user)
