@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from knowledge.answerability import ASKED_NAMES, Constraints, constraints_of, contact_near, contact_subject, unmet
 from knowledge.entry_index import EntryIndex, Hit
+from knowledge.follow_search import SUBJECT_BOUND, FollowUpSearch
 from knowledge.followup import (
     FollowUpWords,
     Topic,
@@ -33,22 +34,16 @@ from knowledge.latin import LatinWords
 from knowledge.passages import Passage, PassageHit, PassageIndex, load_sources
 from knowledge.query import STOPWORDS, plain_question, query_tokens, question_key, use_synonyms
 from knowledge.references import HMUAD, REF_WORDS, References, anchors, mention_pattern, reference_numbers
+from knowledge.resolution import Resolution
 from knowledge.schema import Entry
 from knowledge.token_cache import cached_tokens
 from thai import analyze
-
-#: A standalone answer below this confidence gives way to the topic's, for a question made of the topic's words.
-MIDDLING = 0.75
-#: A question naming what the topic is about, that the topic's answer covers this well, is about the topic.
-TOPIC_COVERS = 0.8
 
 REFINE_CONFIDENCE = 0.6
 #: An entry that explains this much of a question is its answer over a หมวด named in passing.
 CLEAR_CONFIDENCE = 0.9
 #: A runner-up entry related to the one found may answer what that one lacks from this confidence on.
 RELATED_FLOOR = 0.3
-#: "แล้ว X ล่ะ": the particle that asks the last question again of X.
-WHAT_ABOUT = frozenset({"ล่ะ", "หละ", "ละ", "ล่า"})
 #: Entries this close in confidence are equally good answers: neither is picked over the other.
 TIED = 0.03
 
@@ -62,42 +57,11 @@ NARROW_CONFIDENCE = 0.6
 #: The words of one kind name the same kind ("workshop" is the source's "ประชุมเชิงปฏิบัติการ").
 EVENT_KINDS = (frozenset({"คลินิก"}), frozenset({"ประชุม", "workshop", "สัมมนา", "ปฏิบัติการ", "อบรม"}),
                frozenset({"อบรม", "หลักสูตร"}), frozenset({"โครงการ"}), frozenset({"กิจกรรม"}))
-#: Kinds of value that belong to one thing: a person, a room, a time or a date of another thing is no answer.
-SUBJECT_BOUND = frozenset({"person", "who", "room", "time", "date"})
 #: Passages after one that names a หมวด, in the same section, that are still read as about it.
 CARRIED = 4
 
 
-@dataclass(frozen=True)
-class Resolution:
-    """What the search found: an exact reference (``exact``), a ranked entry, a passage of the source, or
-    neither; and, when the source does not say what was asked, what it does not say (``unstated``)."""
-
-    entry: Entry | None
-    confidence: float
-    exact: bool = False
-    level: str = ""
-    candidates: tuple[Hit, ...] = ()
-    prepared: str = ""
-    #: The sentence or table row of a source newsletter that holds the fact asked for.
-    passage: Passage | None = None
-    #: Passages shown with ``passage`` (a list that the passage introduces).
-    passage_more: tuple[Passage, ...] = ()
-    #: What the question asks that the source does not state ("ข้อมูลของปี 2566"), when nothing meets it.
-    unstated: str = ""
-    #: A correction of a false premise ("PMQA 4.0 มี 7 หมวด"), answered with ``entry``.
-    correction: str = ""
-    #: The self-contained question a follow-up was read as ("ประเด็น 4.2 ระดับ advance").
-    followed: str = ""
-    #: The item of the answer's list a follow-up asks for ("แนวทางแรก" → 1, "อันสุดท้าย" → -1; 0: all of it).
-    item: int = 0
-
-    @property
-    def answered(self) -> bool:
-        return (self.entry is not None or self.passage is not None) and not self.unstated
-
-
-class KnowledgeBase:
+class KnowledgeBase(FollowUpSearch):
     """Entries plus the indexes that find them. Build once at start; searching is read-only."""
 
     def __init__(self, entries: list[Entry], passages: list[Passage] | None = None,
@@ -193,112 +157,6 @@ class KnowledgeBase:
                     return replace(found, followed=fu.question, prepared=prepared)
             return self._own_item(alone, threshold)
         return self._own_item(self._find(prepared, threshold), threshold)
-
-    def _asked_of_topic(self, question: str, asked: str, topic: Topic, threshold: float,
-                        names_a_reference: bool) -> Resolution:
-        """The follow-up ``question`` (the topic's name and what was ``asked``) searched. A reference its topic's
-        title holds is not the person's ("แล้วเมื่อก่อนล่ะ" after "แนวทางการเลือกเขียนคำตอบ … รายหมวด 1 - 6" is not
-        about หมวด 1): then the topic's own entry is checked against what was asked."""
-        found = self._find(question, threshold, asked=asked)
-        mine = self.by_id.get(topic.key)
-        if (names_a_reference or mine is None or not found.exact or found.entry is None or found.entry is mine
-                or topic.kind not in ("entry", "activity") or self.resolve_ref(topic.anchor)[0] is None):
-            return found  # a reference of the person's own, or one a deictic word stood for ("หมวดนี้")
-        tokens = list(dict.fromkeys(query_tokens(question)))
-        return self._check(Resolution(mine, 1.0, prepared=question), self._constraints(asked), tokens)
-
-    def _other_event(self, found: Resolution, topic: Topic, asked: str) -> Resolution | None:
-        """"จัดที่ห้องไหน" after a point of the สป.ดศ. meeting found the room of another meeting: the room, time,
-        date or person of an entry the topic's is not related to (nor from the same part of the source) belongs
-        to something else. Said as not stated, about the topic. None: the answer is the topic's own."""
-        own = self.by_id.get(topic.key)
-        other = found.entry
-        if own is None or other is None or other is own or found.unstated:
-            return None
-        asked_kind = self._constraints(asked).asked
-        if asked_kind not in SUBJECT_BOUND:
-            return None
-        if other.id in own.related or own.id in other.related or _section(other.source) == _section(own.source):
-            return None
-        return Resolution(own, found.confidence, prepared=asked, unstated=ASKED_NAMES[asked_kind])
-
-    @staticmethod
-    def _topic_wins(about_topic: Resolution, alone: Resolution, names_topic: bool) -> bool:
-        """A question of the topic's own words is about the topic when alone it finds nothing, or only a middling
-        match; or, when its words are what the topic is about ("รางวัล" of Hall of Fame), when the topic's answer
-        covers it well, even to say the source does not state what was asked ("ใครได้รางวัลบ้าง": no one is named,
-        whoever else the source names)."""
-        covers = names_topic and about_topic.confidence >= TOPIC_COVERS
-        if about_topic.unstated:
-            return covers
-        if not about_topic.answered:
-            return False
-        return (not alone.answered or alone.confidence < MIDDLING and about_topic.confidence > alone.confidence
-                or covers)
-
-    def _names_its_own(self, prepared: str) -> bool:
-        """A meeting number, an issue or a year of its own ("แล้วครั้งที่ 2 ประชุมเมื่อไหร่" is no item of a list)."""
-        c = self._constraints(prepared)
-        return bool(c.meeting or c.issue or c.years)
-
-    def _asked_again(self, topic: Topic, words: list[str], alone: Resolution, threshold: float) -> Resolution | None:
-        """"แล้ว PMQA ล่ะ" after "TQA เริ่มใช้ปีไหน": the last question asked again of the other subject the message
-        names ("PMQA เริ่มใช้ปีไหน"), when that finds an answer about it. None: answer the message as it stands."""
-        own = self.by_id.get(topic.key)
-        other = alone.entry
-        if own is None or other is None or other is own or not topic.question:
-            return None
-        said = [w.casefold() for w in words]
-        if not any(w in WHAT_ABOUT for w in said):
-            return None
-        rest = [w for w in said if w not in self.followups.markers and not w.isdigit()]
-        if not rest or not all(w in {k.casefold() for k in other.keywords} for w in rest):
-            return None
-        if all(w in {k.casefold() for k in own.keywords} for w in rest):
-            return None  # "แล้วรางวัลล่ะ" after Hall of Fame: what the topic itself is about, not another subject
-        before = topic.question.casefold()
-        said_of_own = [k.casefold() for k in own.keywords if len(k) > 1 and k.casefold() in before]
-        subject = max(said_of_own, key=len, default="")
-        if not subject:
-            return None
-        question = before.replace(subject, f" {' '.join(rest)} ", 1).strip()
-        found = self._find(question, threshold)
-        # About the other subject: its own entry, or one whose title names it (not a list naming every activity).
-        named = found.entry.title.casefold() if found.entry else ""
-        if found.unstated or not found.answered or not (found.entry is other or all(w in named for w in rest)):
-            return None
-        return replace(found, followed=question, prepared=alone.prepared)
-
-    def _switches(self, topic: Topic, words: list[str], prepared: str, threshold: float) -> bool:
-        """Whether the message's own words name another entry (its keywords: "PMQA"), found alone, and not what the
-        topic's own title names ("แล้ว Stay ล่ะ" after 3S (Say, Stay, Strive) is one of its items)."""
-        alone = self._find(prepared, threshold)
-        own = self.by_id.get(topic.key)
-        if alone.entry is None or alone.entry.id == topic.key or own is None:
-            return False
-        asks = self.followups.attributes | self.followups.markers
-        rest = [w.casefold() for w in words if w.casefold() not in asks and not w.isdigit()]
-        names = {k.casefold() for k in alone.entry.keywords}  # whole keywords: "น้อย" of "อย่างน้อย" names nothing
-        titled = {t.casefold() for t in query_tokens(own.title)}
-        return bool(rest) and all(w in names for w in rest) and not all(w in titled for w in rest)
-
-    def _names(self, topic: Topic, words: list[str], alone: Resolution) -> bool:
-        """Whether the message's words, beyond asking (attributes, markers), name what the topic's entry is about
-        (words of its title, or whole keywords: "รางวัล" of Hall of Fame), and not what the entry found alone is
-        about (Digitization's own entry)."""
-        asks = self.followups.attributes | self.followups.markers
-        rest = [w.casefold() for w in words if w.casefold() not in asks and not w.isdigit()]
-        if not rest:
-            return False
-
-        def named_by(entry_id: str) -> bool:
-            e = self.by_id.get(entry_id)
-            if e is None:
-                return False
-            names = {k.casefold() for k in e.keywords} | {t.casefold() for t in query_tokens(e.title)}
-            return all(w in names for w in rest)
-
-        return named_by(topic.key) and not (alone.entry is not None and named_by(alone.entry.id))
 
     def _own_item(self, found: Resolution, threshold: float) -> Resolution:
         """"PMQA Mechanism ขั้นสุดท้ายคืออะไร": the one step asked for, when the answer is a list of steps. The
@@ -535,11 +393,6 @@ class KnowledgeBase:
                 if parent is not None and {entry.id, other.id} <= set(parent.related):
                     return parent
         return None
-
-
-def _section(source: str) -> str:
-    """The part of the source an entry comes from ("… – ประเด็นที่ 4" is of its meeting)."""
-    return source.split(" – ")[0].strip()
 
 
 def load_knowledge_base(knowledge_dir: Path, cache_dir: Path | None = None) -> KnowledgeBase:
