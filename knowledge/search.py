@@ -376,7 +376,11 @@ class KnowledgeBase(FollowUpSearch):
             return None
         # "หมวด 6 ถ้าเกิดวิกฤตต้องมีแผนรองรับกี่ชั้น": an entry that explains nearly all of it, which the หมวด's
         # overview does not say, though it names no หมวด itself (one that names another is about that one).
-        if self._coverage(rest, self.index.said(entry)) < NARROW_CONFIDENCE:
+        # Not when the หมวด has an event of the kind asked about ("ประธานประชุมหมวด 4": its own meeting, whose
+        # chair the source does not name, not another meeting that names one).
+        kinds = [k for k in EVENT_KINDS if any(w in prepared for w in k)]
+        own_event = any(titled(h.entry) and any(w in h.entry.title for k in kinds for w in k) for h in hits)
+        if not own_event and self._coverage(rest, self.index.said(entry)) < NARROW_CONFIDENCE:
             for hit in hits:
                 text = f"{hit.entry.title} {hit.entry.answer}"
                 if hit.confidence >= CLEAR_CONFIDENCE and not HMUAD.search(text):

@@ -434,3 +434,11 @@ def test_a_topic_titles_own_numbers_are_not_the_persons_reference(sqlite_bot: Bo
     assert "1,000 อักขระ" in _say(sqlite_bot, "แล้วเมื่อก่อนล่ะ", user)
     _say(sqlite_bot, "ประชุมคณะทำงานหมวด 3 จัดเมื่อไหร่", user)
     assert "รวบรวมความต้องการ" in _say(sqlite_bot, "คุยเรื่องอะไรกัน", user)
+
+
+def test_then_and_whose_are_asked_of_the_topic(sqlite_bot: Bot):
+    user = "U" + "e" * 32
+    _say(sqlite_bot, "ไทยเริ่มใช้ TQM ปีไหน", user)
+    assert "TQA" in _say(sqlite_bot, "ตอนนั้นชื่ออะไร", user)
+    _say(sqlite_bot, "สารประชาสัมพันธ์ฉบับนี้เป็นฉบับที่เท่าไหร่", user)
+    assert "กลุ่มพัฒนาระบบบริหาร" in _say(sqlite_bot, "หน่วยงานไหนเป็นเจ้าของเรื่อง", user)

@@ -148,3 +148,9 @@ def test_a_value_asked_after_a_topic_is_the_topics_not_another_meetings(sqlite_b
     other = "U" + "8" * 32
     _say_as(sqlite_bot, "วิทยากรคือใคร", other)
     assert "ห้องอบรม 1" in _say_as(sqlite_bot, "จัดที่ไหน", other)  # the speaker's own workshop (a related entry)
+
+
+def test_the_chair_of_a_หมวดs_meeting_is_not_another_meetings_chair():
+    found = KB.find("ใครเป็นประธานประชุมหมวด 4", 0.45)
+    assert found.unstated == "ชื่อบุคคล"
+    assert found.entry is None or "ปรับปรุงโครงสร้าง" not in found.entry.title
