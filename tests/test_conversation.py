@@ -442,3 +442,9 @@ def test_then_and_whose_are_asked_of_the_topic(sqlite_bot: Bot):
     assert "TQA" in _say(sqlite_bot, "ตอนนั้นชื่ออะไร", user)
     _say(sqlite_bot, "สารประชาสัมพันธ์ฉบับนี้เป็นฉบับที่เท่าไหร่", user)
     assert "กลุ่มพัฒนาระบบบริหาร" in _say(sqlite_bot, "หน่วยงานไหนเป็นเจ้าของเรื่อง", user)
+
+
+def test_which_step_a_tip_belongs_to_is_asked_of_the_tip(sqlite_bot: Bot):
+    user = "U" + "f" * 32
+    _say(sqlite_bot, "Stay Stop Start ในมุมมองการบริหารเชิงยุทธศาสตร์คืออะไร", user)
+    assert "Business Strategy" in _say(sqlite_bot, "อยู่ในขั้นไหน", user)
