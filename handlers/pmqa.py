@@ -12,7 +12,7 @@ from db import handoff_store
 from db.models import Unanswered
 from handlers.common import ask, short_label, tap
 from handlers.handoff import FORWARD_CHOICE
-from knowledge.followup import Topic, topic_of
+from knowledge.followup import Topic, ordinal_noun, topic_of
 from knowledge.passages import Passage
 from knowledge.query import query_tokens
 from knowledge.references import LEVEL_TITLES, level_text
@@ -111,11 +111,11 @@ def item_of(entry: Entry, item: int, asked: str = "") -> str:
     numbers, of its bullets ("• C1: Company …"), when the ordinal of ``asked`` calls them by no other name ("อันแรก",
     not "ระดับแรก" of a list of หมวด)."""
     lines = [line.strip() for line in entry.answer.splitlines()]
-    called = m.group(1) if (m := _ORDINAL_NOUN.search(asked.replace(" ", ""))) else ""
+    called = ordinal_noun(asked)
 
     def called_so(items: list[str]) -> bool:
         """The list is of what the ordinal names: any item ("อัน"), a word of its items, or counted ("2 แนวทาง")."""
-        return (not called or any(called.endswith(w) for w in _ANY_ITEM) or any(called in i for i in items)
+        return (not called or any(called in i for i in items)
                 or bool(re.search(rf"{len(items)}\s*{re.escape(called)}", entry.answer)))
 
     numbered = [(int(m.group(1)), line) for line in lines if (m := _ITEM_LINE.match(line))]
@@ -133,9 +133,6 @@ def item_of(entry: Entry, item: int, asked: str = "") -> str:
 
 
 _BULLET = re.compile(r"^[•\-]\s*\S")
-#: The word an ordinal follows ("ระดับ" of "ระดับแรก"), and those that name any item of a list.
-_ORDINAL_NOUN = re.compile(r"([ก-๙]{2,10}?)(?:ที่)?(?:แรก|สุดท้าย|\d)")
-_ANY_ITEM = ("อัน", "ข้อ", "ตัว", "รายการ", "เรื่อง")
 _LABELLED = re.compile(r"^\s*•\s*([A-Za-z][A-Za-z&\- ]{1,30}?)\s*[–:\-]\s*\S")
 
 
@@ -271,7 +268,8 @@ class KnowledgeHandler:
         if found.unstated:
             self._keep_unanswered(req, ctx, found)
             return answer_unstated(found, kb)
-        if found.item and found.entry is not None and (one := item_of(found.entry, found.item, req.text)):
+        if found.item and found.entry is not None and (
+                one := item_of(found.entry, found.item, found.ordinal_from or req.text)):
             return answer_item(found.entry, one, kb)
         if found.entry is not None and found.passage is None and not found.entry.levels and (
                 one := labelled_item(found.entry, req.text) or bullet_asked(found.entry, req.text,

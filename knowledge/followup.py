@@ -137,6 +137,21 @@ def ordinal_of(low: str) -> int:
     return next((n for word, n in _ORDINAL_WORDS.items() if word in squeezed), 0)
 
 
+#: The word an ordinal follows ("ระดับ" of "ระดับแรก"), and those that name any item of a list.
+_ORDINAL_NOUN = re.compile(r"([ก-๙]{2,10}?)(?:ที่)?(?:แรก|สุดท้าย|\d)")
+#: Only these name an item by counting (a number may be a reference's: "หมวด 2").
+_WORD_ORDINAL_NOUN = re.compile(r"([ก-๙]{2,10}?)(?:ที่)?(?:แรก|สุดท้าย)")
+_ANY_ITEM = ("อัน", "ข้อ", "ตัว", "รายการ", "เรื่อง")
+
+
+def ordinal_noun(text: str, words_only: bool = False) -> str:
+    """What an ordinal calls the items it counts ("องค์ประกอบ" of "องค์ประกอบแรก"); "" for any item ("อันที่สอง").
+    ``words_only``: only "…แรก" / "…สุดท้าย", not "… 2" (which may be a reference)."""
+    m = (_WORD_ORDINAL_NOUN if words_only else _ORDINAL_NOUN).search(text.replace(" ", ""))
+    called = m.group(1) if m else ""
+    return "" if any(called.endswith(w) for w in _ANY_ITEM) else called
+
+
 _OWN_ORDINAL = re.compile(r"(?:ขั้นตอน|ขั้น|แนวทาง|ประการ|ทางเลือก)\s*(?:ที่\s*([1-9])(?![\d.])|(แรก|สุดท้าย))")
 
 
@@ -255,5 +270,5 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
     return f"{anchor} {prepared}", not rest or about_topic, bool(rest)
 
 
-__all__ = ["FollowUp", "FollowUpWords", "Topic", "follow_up", "load_followup_words", "ordinal_in_question", "topic_of",
-           "without_ordinal"]
+__all__ = ["FollowUp", "FollowUpWords", "Topic", "follow_up", "load_followup_words", "ordinal_in_question",
+           "ordinal_noun", "topic_of", "without_ordinal"]

@@ -32,6 +32,8 @@ class Resolution:
     followed: str = ""
     #: The item of the answer's list a follow-up asks for ("แนวทางแรก" → 1, "อันสุดท้าย" → -1; 0: all of it).
     item: int = 0
+    #: The question whose ordinal says what the items are called ("องค์ประกอบแรก…" for a later "อันที่สองล่ะ").
+    ordinal_from: str = ""
 
     @property
     def answered(self) -> bool:

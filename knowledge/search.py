@@ -28,6 +28,7 @@ from knowledge.followup import (
     follow_up,
     load_followup_words,
     ordinal_in_question,
+    ordinal_noun,
     without_ordinal,
 )
 from knowledge.latin import LatinWords
@@ -138,7 +139,11 @@ class KnowledgeBase(FollowUpSearch):
                     and not self._names_its_own(prepared)):
                 # "อันที่สองล่ะ": an item of the topic's own list (its title, searched, may name something else:
                 # "ตัวชี้วัด 12 ตัว" is no reference to indicator 12).
-                return Resolution(mine, 1.0, exact=True, prepared=prepared, followed=fu.question, item=fu.item)
+                # "อันที่สองล่ะ" after "องค์ประกอบแรก…": the items are still called what the last question called them.
+                called = (prepared if ordinal_noun(prepared) or not ordinal_noun(topic.question, words_only=True)
+                          else topic.question)
+                return Resolution(mine, 1.0, exact=True, prepared=prepared, followed=called, item=fu.item,
+                                  ordinal_from=called)
             if fu is not None and fu.certain:
                 found = self._asked_of_topic(fu.question, prepared, topic, threshold, own is not None)
                 asks = self.followups.attributes | self.followups.markers

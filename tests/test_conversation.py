@@ -448,3 +448,16 @@ def test_which_step_a_tip_belongs_to_is_asked_of_the_tip(sqlite_bot: Bot):
     user = "U" + "f" * 32
     _say(sqlite_bot, "Stay Stop Start ในมุมมองการบริหารเชิงยุทธศาสตร์คืออะไร", user)
     assert "Business Strategy" in _say(sqlite_bot, "อยู่ในขั้นไหน", user)
+
+
+def test_the_second_one_is_called_what_the_first_one_was(sqlite_bot: Bot):
+    """"อันที่สองล่ะ" after "องค์ประกอบแรก…" is the second component (not the second indicator of the overview's
+    list); after "อันแรก" of 6Cs, C2."""
+    user = "U" + "0" * 31 + "9"
+    _say(sqlite_bot, "การประเมินส่วนราชการรอบนี้แบ่งเป็นกี่องค์ประกอบคะ", user)
+    _say(sqlite_bot, "องค์ประกอบแรกน้ำหนักเท่าไหร่", user)
+    second = _say(sqlite_bot, "อันที่สองล่ะ", user)
+    assert "ร้อยละ 30" in second and not second.startswith("ตัวชี้วัดที่ 2")
+    _say(sqlite_bot, "6Cs มีอะไรบ้าง", user)
+    _say(sqlite_bot, "อันแรกคืออะไร", user)
+    assert "C2: Customers" in _say(sqlite_bot, "อันที่สองล่ะ", user)
