@@ -107,15 +107,13 @@ class FollowUpSearch:
             return None
         return replace(found, followed=question, prepared=alone.prepared)
 
-    def _switches(self: KnowledgeBase, topic: Topic, words: list[str], prepared: str, threshold: float) -> bool:
-        """Whether the message's own words name another entry (its keywords: "PMQA"), found alone, and not what the
-        topic's own title names ("แล้ว Stay ล่ะ" after 3S (Say, Stay, Strive) is one of its items)."""
-        alone = self._find(prepared, threshold)
+    def _switches(self: KnowledgeBase, topic: Topic, words: list[str], alone: Resolution) -> bool:
+        """Whether the message's own words name another entry (its keywords: "PMQA"), found ``alone``, and not what
+        the topic's own title names ("แล้ว Stay ล่ะ" after 3S (Say, Stay, Strive) is one of its items)."""
         own = self.by_id.get(topic.key)
         if alone.entry is None or alone.entry.id == topic.key or own is None:
             return False
-        asks = self.followups.attributes | self.followups.markers
-        rest = [w.casefold() for w in words if w.casefold() not in asks and not w.isdigit()]
+        rest = self.followups.beyond_asking(words)
         names = {k.casefold() for k in alone.entry.keywords}  # whole keywords: "น้อย" of "อย่างน้อย" names nothing
         titled = {t.casefold() for t in query_tokens(own.title)}
         return bool(rest) and all(w in names for w in rest) and not all(w in titled for w in rest)
@@ -124,8 +122,7 @@ class FollowUpSearch:
         """Whether the message's words, beyond asking (attributes, markers), name what the topic's entry is about
         (words of its title, or whole keywords: "รางวัล" of Hall of Fame), and not what the entry found alone is
         about (Digitization's own entry)."""
-        asks = self.followups.attributes | self.followups.markers
-        rest = [w.casefold() for w in words if w.casefold() not in asks and not w.isdigit()]
+        rest = self.followups.beyond_asking(words)
         if not rest:
             return False
 

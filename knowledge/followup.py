@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from knowledge.loader import load_yaml
@@ -45,6 +46,15 @@ class FollowUpWords:
     attributes: frozenset[str]
     deictic: dict[str, str]
     memory_minutes: int
+
+    @cached_property
+    def asking(self) -> frozenset[str]:
+        """Words that only ask (attributes and markers), not what is asked about."""
+        return self.attributes | self.markers
+
+    def beyond_asking(self, words: list[str]) -> list[str]:
+        """The words of a message that say what it is about (not asking words, not numbers), folded."""
+        return [w.casefold() for w in words if w.casefold() not in self.asking and not w.isdigit()]
 
 
 @dataclass(frozen=True)

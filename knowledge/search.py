@@ -133,25 +133,28 @@ class KnowledgeBase(FollowUpSearch):
             if missing := self.refs.missing_kind_for(prepared, topic, self.followups.markers):
                 overview, _ = self.resolve_ref(prepared)
                 return Resolution(overview, 1.0, prepared=prepared, unstated=missing)
-            if fu is not None and fu.by_words and self._switches(topic, words, prepared, threshold):
+            # The message read alone: needed below unless a certain follow-up answers it; read once.
+            alone = self._find(prepared, threshold) if fu is None or fu.by_words or not fu.certain else None
+            if fu is not None and fu.by_words and alone is not None and self._switches(topic, words, alone):
                 fu = None  # "แล้ว PMQA ล่ะ" after TQA: PMQA is a subject of its own
             if (fu is not None and fu.item and (mine := self.by_id.get(topic.key)) is not None
                     and not self._names_its_own(prepared)):
                 # "อันที่สองล่ะ": an item of the topic's own list (its title, searched, may name something else:
-                # "ตัวชี้วัด 12 ตัว" is no reference to indicator 12).
-                # "อันที่สองล่ะ" after "องค์ประกอบแรก…": the items are still called what the last question called them.
+                # "ตัวชี้วัด 12 ตัว" is no reference to indicator 12), called what the last question called them
+                # ("องค์ประกอบแรก…").
                 called = (prepared if ordinal_noun(prepared) or not ordinal_noun(topic.question, words_only=True)
                           else topic.question)
                 return Resolution(mine, 1.0, exact=True, prepared=prepared, followed=called, item=fu.item,
                                   ordinal_from=called)
             if fu is not None and fu.certain:
                 found = self._asked_of_topic(fu.question, prepared, topic, threshold, own is not None)
-                asks = self.followups.attributes | self.followups.markers
-                if all(w.casefold() in asks for w in words) and (stray := self._other_event(found, topic, prepared)):
+                asking_only = all(w.casefold() in self.followups.asking for w in words)
+                if asking_only and (stray := self._other_event(found, topic, prepared)):
                     return stray  # only asked a value ("จัดที่ห้องไหน"): the topic's, not another event's
                 if found.entry is not None or found.passage is not None or found.unstated:
                     return replace(found, followed=fu.question, prepared=prepared, item=fu.item)
-            alone = self._find(prepared, threshold)
+            if alone is None:
+                alone = self._find(prepared, threshold)
             if again := self._asked_again(topic, words, alone, threshold):
                 return again
             if fu is not None and not fu.certain and not alone.exact:
