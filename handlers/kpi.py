@@ -15,14 +15,16 @@ from db.kpi_store import RoundView
 from handlers.access import MANAGER_ROLES
 from handlers.common import PRIVATE_ONLY, ask, is_command, is_short, private_chat, tap
 from handlers.flow import Flow, is_cancel
-from knowledge.indicators import Indicator
-from scoring import ASSUMPTION_NOTE, format_gap, format_number, gap_to_next, read_number, status
+from knowledge.answerability import years_named
+from knowledge.indicators import Catalogue, Indicator
+from scoring import ASSUMPTION_NOTE, ScoredIndicator, format_gap, format_number, gap_to_next, read_number, status
 from scoring.numbers import result_problem
 from thai import normalize, prepare
 
 _REF = re.compile(r"(?:ตัวชี้วัด(?:ตัว)?(?:ที่)?|kpi|ตัวที่)\s*(?:ที่)?\s*(\d{1,2})(?![\d.,])", re.IGNORECASE)
 _STATUS_WORDS = ("สถานะ", "ทั้งหมด", "สรุป", "ภาพรวม", "status", "คะแนน", "รวม", "ผล", "ตอนนี้", "ล่าสุด", "ทุกตัว",
-                 "ของ", "หน่วยงาน", "สำนัก", "กอง", "ศูนย์", "ปี", "รอบ", "เดือน", "6", "12", "2567")
+                 "ของ", "หน่วยงาน", "สำนัก", "กอง", "ศูนย์", "ปี", "รอบ", "เดือน", "6", "12", "2567",
+                 "งบ", "ปีงบ", "ปีงบประมาณ", "งบประมาณ")
 _UNIT_RE = re.compile(r"[ก-ฮ]{2,3}\.?")
 #: The round asked for: "รอบ 12 เดือน", "12 เดือน" ("ตัวชี้วัดที่ 6 รอบ 12 เดือน" asks for round 12).
 _ROUND = re.compile(r"(?<![\d.])(6|12)\s*เดือน")
@@ -41,6 +43,12 @@ def need_register(ctx: Context) -> Reply:
     if ctx.shared_chat:
         return private_chat(ctx, "ผลการดำเนินงานและคะแนนตัวชี้วัดไม่แสดงในกลุ่มค่ะ")
     return Reply.text(NEED_REGISTER, [ask("ลงทะเบียน")])
+
+
+def _indicator_name(cat: Catalogue, scored: ScoredIndicator) -> str:
+    """The short name the status card shows for an indicator."""
+    indicator = cat.indicator(scored.number)
+    return indicator.short if indicator and indicator.short else _short(scored.name)
 
 
 def _number_text(value: Decimal | None) -> str:
@@ -95,8 +103,9 @@ class KpiHandler:
         polite fillers and a unit. "ตัวชี้วัด GGGR หน่วยไหนดูแล" names a topic, so it is a question."""
         from knowledge.search import query_tokens
 
-        leftover = [t for t in query_tokens(text)
-                    if t not in _KPI_WORDS and t not in _STATUS_WORDS and not _UNIT_RE.fullmatch(t)]
+        years = {str(y) for y in years_named(text)} | {str(y - 2500) for y in years_named(text)}
+        leftover = [t for t in query_tokens(text) if t not in _KPI_WORDS and t not in _STATUS_WORDS
+                    and t not in years and not _UNIT_RE.fullmatch(t)]
         return not leftover
 
     def handle(self, req: Request, ctx: Context) -> Reply:
@@ -109,6 +118,14 @@ class KpiHandler:
             return self._typed_answer(req, ctx, view)
         text = prepare(req.text)
         flat = text.replace(" ", "").casefold()
+        asked_year = next((y for y in sorted(years_named(text)) if y != view.catalogue.fiscal_year), None)
+        if asked_year is not None:
+            other = kpi_store.round_view(ctx.session, asked_year)
+            if other is None:
+                return Reply.text(f"บอทไม่มีข้อมูลตัวชี้วัดของปีงบประมาณ {asked_year} ค่ะ เอกสารที่บอทใช้ตอบ"
+                                  f"ระบุตัวชี้วัดของปีงบประมาณ {view.catalogue.fiscal_year}",
+                                  [ask("สถานะ KPI")])
+            view = other
         view = self._asked_round(ctx, view, text)
         ref = _REF.search(text)
         if ref is None:
@@ -159,16 +176,16 @@ class KpiHandler:
                 continue
             title = f"องค์ประกอบที่ {comp.number} {comp.short or comp.name} ({format_number(comp.weight)}%)"
             if view.months not in comp.rounds:
+                # Named even without results: a manager asks which indicators the component holds.
+                waiting = tuple(CardRow(label=f"{s.number}. {_indicator_name(cat, s)}", value="-") for s in items)
                 sections.append(CardSection(title=title, body=f"ประเมินเฉพาะรอบ {', '.join(map(str, comp.rounds))} "
-                                            f"เดือน — ยังไม่มีผลใน{round_name}"))
+                                            f"เดือน — ยังไม่มีผลใน{round_name}", rows=waiting))
                 alt_parts.append(f"องค์ประกอบที่ {comp.number} ประเมินเฉพาะรอบ 12 เดือน")
                 continue
             rows = []
             for s in items:
                 st = status(s.score)
-                indicator = cat.indicator(s.number)
-                name = indicator.short if indicator and indicator.short else _short(s.name)
-                rows.append(CardRow(label=f"{s.number}. {name}",
+                rows.append(CardRow(label=f"{s.number}. {_indicator_name(cat, s)}",
                                     value=_score_text(s.score), bar=s.score if s.score is not None else 0.0,
                                     color=st.colour))
             total = view.summary.components.get(comp.number)

@@ -12,7 +12,9 @@ from db import handoff_store
 from db.models import Unanswered
 from handlers.common import ask, short_label, tap
 from handlers.handoff import FORWARD_CHOICE
-from knowledge.followup import Topic, ordinal_noun, topic_of
+from knowledge.answerability import ASKED_NAMES, names_person
+from knowledge.followup import Topic, topic_of
+from knowledge.items import item_of
 from knowledge.passages import Passage
 from knowledge.query import query_tokens
 from knowledge.references import LEVEL_TITLES, level_text
@@ -103,36 +105,6 @@ def answer_passage(found: Resolution, kb: KnowledgeBase) -> Reply:
     return Reply(messages=(Text(text[:4800]),), choices=tuple(choices[:4]), handler="pmqa-passage", topic=topic)
 
 
-_ITEM_LINE = re.compile(r"^\s*(?:[•\-]\s*)?(?:กิจกรรมที่|ข้อ|แนวทางที่|ขั้นที่)?\s*(\d{1,2})\s*[).:](?!\d)\s*\S")
-
-
-def item_of(entry: Entry, item: int, asked: str = "") -> str:
-    """Item ``item`` of a numbered list in the entry's answer ("1) การตั้งกองใหม่ …"; -1: the last), or "". Without
-    numbers, of its bullets ("• C1: Company …"), when the ordinal of ``asked`` calls them by no other name ("อันแรก",
-    not "ระดับแรก" of a list of หมวด)."""
-    lines = [line.strip() for line in entry.answer.splitlines()]
-    called = ordinal_noun(asked)
-
-    def called_so(items: list[str]) -> bool:
-        """The list is of what the ordinal names: any item ("อัน"), a word of its items, or counted ("2 แนวทาง")."""
-        return (not called or any(called in i for i in items)
-                or bool(re.search(rf"{len(items)}\s*{re.escape(called)}", entry.answer)))
-
-    numbered = [(int(m.group(1)), line) for line in lines if (m := _ITEM_LINE.match(line))]
-    if len(numbered) >= 2 and not called_so([line for _, line in numbered]):
-        return ""  # "องค์ประกอบแรก" of the 12 indicators' list: not one of them
-    if len(numbered) < 2:
-        bullets = [line for line in lines if _BULLET.match(line)]
-        if called_so(bullets):
-            numbered = list(enumerate(bullets, start=1))
-    if len(numbered) < 2:
-        return ""
-    if item == -1:
-        return numbered[-1][1]
-    return next((line for n, line in numbered if n == item), "")
-
-
-_BULLET = re.compile(r"^[•\-]\s*\S")
 _LABELLED = re.compile(r"^\s*•\s*([A-Za-z][A-Za-z&\- ]{1,30}?)\s*[–:\-]\s*\S")
 
 
@@ -177,6 +149,9 @@ def answer_unstated(found: Resolution, kb: KnowledgeBase) -> Reply:
     if found.entry is not None:
         offers.append(found.entry)
     offers += [h.entry for h in found.candidates if h.entry not in offers and h.confidence >= MIN_SUGGESTION]
+    if found.unstated in (ASKED_NAMES["person"], ASKED_NAMES["who"]):
+        # Another person's name beside "the source names no one" would read as the answer.
+        offers = [e for e in offers if e is found.entry or not names_person(e.title)]
     text = (f"เอกสารไม่ได้ระบุ{found.unstated}ค่ะ (ไม่พบในสารประชาสัมพันธ์การพัฒนาระบบบริหาร สสช. "
             f"{kb.passages.passages[0].issue.label if kb.passages.passages else 'ฉบับที่ 2/2567'} ที่บอทใช้ตอบ)")
     if offers:

@@ -42,7 +42,8 @@ ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
                        r"ช่องทางออนไลน์|ออนไลน์ผ่าน|ผ่านช่องทาง"),
      lambda t: bool(re.search(r"https?://|www\.|\.go\.th|\.com|\.or\.th|@[a-z]|youtube|facebook|line", t, re.I))),
     ("email", re.compile(r"อีเมล|อีเมล์|e-?mail"), lambda t: "@" in t),
-    ("person", re.compile(r"(?:ผู้|ประธาน|วิทยากร|ผอ|อาจารย์|คน|เจ้าหน้าที่|ท่าน|ใคร).{0,40}(?<!เ)ชื่อ|"
+    ("person", re.compile(r"(?:ผู้|ประธาน|วิทยากร|ผอ|อาจารย์|คน|เจ้าหน้าที่|ท่าน|ใคร|ข้าราชการ|พนักงาน|บุคลากร|ลูกจ้าง)"
+                          r".{0,40}(?<!เ)ชื่อ|"
                           r"(?<!เ)ชื่อ(?:จริง|นามสกุล)|(?<!เ)ชื่อ.{0,12}ใคร|ขอชื่อ|รายชื่อ|ใครได้|"
                           r"ใคร\S{0,6}(?:ประธาน|วิทยากร|ผู้อำนวยการ|ผอ\.?|เลขา|หัวหน้า)|"
                           r"(?:ประธาน|วิทยากร|ผู้อำนวยการ|ผอ\.?|เลขา|หัวหน้า)\S{0,12}ใคร"),
@@ -71,7 +72,8 @@ ASKED_NAMES = {"phone": "เบอร์โทรศัพท์", "web": "เ�
 
 #: "กี่ถุง", "กี่ประเภท": the unit a counted answer must name (time of day and vague words left out).
 _COUNTED = re.compile(r"กี่\s*([ก-๙]{2,8}?)(?:\s|$|ครับ|ค่ะ|คะ|คับ|กัน|แล้ว|บ้าง|อ่ะ|นะ|ซี)")
-_MONEY = re.compile(r"งบประมาณ|งบ|ราคา|ค่าใช้จ่าย|เงิน|กี่บาท")
+_MONEY = re.compile(r"งบประมาณ|งบ|ราคา|ค่าใช้จ่าย|เงิน|กี่บาท|"
+                    r"ค่า(?:ลงทะเบียน|สมัคร|เข้าร่วม|อบรม|ธรรมเนียม|บริการ|ตอบแทน|อาหาร|เดินทาง|ที่พัก|วิทยากร|จ้าง)")
 #: Units that count the same thing: people are counted as คน, ราย or ท่าน ("70 ราย" answers "กี่คน").
 _SAME_UNIT = {"คน": ("คน", "ราย", "ท่าน")}
 _NOT_UNITS = frozenset({"โมง", "ทุ่ม", "ปี", "วัน", "เดือน", "ครั้ง", "ที", "ข้อ", "อัน", "อย่าง", "ตัว", "เรื่อง"})
@@ -98,6 +100,12 @@ def _be(year: str) -> int:
     return n + 2500 if n < 100 else n
 
 
+def years_named(text: str) -> set[int]:
+    """The Buddhist-era years a text names: "2566", "ปี 66", "ปีงบ 68"."""
+    low = text.casefold()
+    return {int(y) for y in _YEAR4.findall(low)} | {_be(y) for y in _YEAR2.findall(low)}
+
+
 _LAST_YEAR = re.compile(r"ปีที่แล้ว|ปีก่อน|ปีที่ผ่านมา|ปีกลาย|ปีที่แล้วมา")
 _NEXT_YEAR = re.compile(r"ปีหน้า|ปีถัดไป")
 
@@ -106,7 +114,7 @@ def constraints_of(question: str, known: Callable[[str], bool], this_year: int =
     """The specific things a question asks about. ``known(word)`` says whether the source uses a Latin word;
     ``this_year`` (the newest newsletter's year) reads "ปีที่แล้ว" and "ปีหน้า"."""
     low = question.casefold()
-    years = {int(y) for y in _YEAR4.findall(low)} | {_be(y) for y in _YEAR2.findall(low)}
+    years = years_named(low)
     if this_year and _LAST_YEAR.search(low):
         years.add(this_year - 1)
     if this_year and _NEXT_YEAR.search(low):
@@ -155,6 +163,11 @@ def chosen_kind(question: str) -> str:
     return ""
 
 
+def names_person(text: str) -> bool:
+    """Does the text name a person ("วิทยากร อ.กิตติณัฐ พนมฤทธิ์")?"""
+    return bool(_PERSON.search(text))
+
+
 def _has_year(text: str, year: int) -> bool:
     short = str(year - 2500)
     return str(year) in text or bool(re.search(rf"(?<![\d.,]){short}(?![\d.,])", text) and
@@ -192,7 +205,7 @@ def unmet(c: Constraints, text: str) -> str:
     return ""
 
 
-__all__ = ["ASKED_NAMES", "Constraints", "constraints_of", "unmet"]
+__all__ = ["ASKED_NAMES", "Constraints", "constraints_of", "names_person", "unmet", "years_named"]
 
 
 #: Words that ask for a contact, not about whom.

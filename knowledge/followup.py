@@ -202,6 +202,11 @@ def follow_up(prepared: str, tokens: list[str], topic: Topic | None, words: Foll
     return FollowUp(rewritten, certain, by_words=bool(by_words and by_words[0]))
 
 
+def _topic_says(topic: Topic, word: str) -> bool:
+    """The topic's text uses the word, or begins a compound with it ("เชื่อม" of "เชื่อมโยง")."""
+    return word in topic.words or (len(word) >= 4 and any(w.startswith(word) for w in topic.words))
+
+
 def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: FollowUpWords,
              has_own_reference: bool) -> tuple[str, bool] | tuple[str, bool, bool] | None:
     """The rewritten question, whether it is certainly a follow-up, and (last rule only) whether it is certain only
@@ -218,7 +223,7 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
     # "ที่ไหน", "กี่โมง", "เมื่อไหร่": nothing but a question word is a question about the topic.
     only_attributes = (bool(toks) and not rest) or (not toks and bool(_QUESTION_WORD.search(low)))
     # Every word the topic's own text uses, in a short question: probably about it (tried if it finds nothing alone).
-    about_topic = bool(rest) and len(rest) <= 4 and all(t in topic.words for t in rest)
+    about_topic = bool(rest) and len(rest) <= 4 and all(_topic_says(topic, t) for t in rest)
     if not (marked or deixis or only_attributes or about_topic):
         return None
     level = next((LEVEL_WORDS[t] for t in toks if t in LEVEL_WORDS), "")

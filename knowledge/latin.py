@@ -12,6 +12,8 @@ _COMMON_LATIN = frozenset({"ok", "okay", "hi", "hello", "thanks", "thank", "you"
                            "and", "or", "of", "to", "in", "a", "an", "how", "who", "when", "where", "kpi", "pdpa",
                            "adr", "level", "basic", "advance", "advanced", "significance", "significant", "menu",
                            "help", "faq", "no", "yes", "gift", "policy", "fy", "q", "excel", "pdf", "app"})
+#: A whole Latin word: not a part of "e-document" or "4.0".
+_WORD = re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{4,}(?![A-Za-z0-9\-])")
 _PAIR = re.compile(r"(?=\b([a-z]{2,})\s+([a-z]{2,})\b)")
 
 
@@ -20,29 +22,56 @@ class LatinWords:
         text = " ".join(texts).casefold()
         self.words = frozenset(_LATIN.findall(text)) | _COMMON_LATIN
         self.compounds = {a + b: f"{a} {b}" for a, b in _PAIR.findall(text) if a + b not in self.words}
+        self._by_length: dict[int, list[str]] = {}
+        for known in sorted(self.words):
+            self._by_length.setdefault(len(known), []).append(known)
+        self._repairs: dict[str, str] = {}  # a typed word → the known word it is a typo of ("": none)
 
     def knows(self, word: str) -> bool:
         """Whether the knowledge (or everyday chat English) uses this word, or one a typo away ("off")."""
         word = word.casefold()
         if word in self.words or len(word) < 3:
             return True
-        return any(_one_edit(word, known) for known in self.words if abs(len(known) - len(word)) <= 1)
+        return any(_one_edit(word, known) for known in self._near_length(word))
 
     def split_compounds(self, text: str) -> str:
-        """"checklist" → "check list", where the knowledge writes the two words apart."""
-        if not self.compounds:
-            return text
-        return re.sub(r"[A-Za-z]{4,}", lambda m: self.compounds.get(m.group(0).casefold(), m.group(0)), text)
+        """"checklist" → "check list", where the knowledge writes the two words apart; "gfit" → "gift", a word of
+        four letters or more one typo away from exactly one word the knowledge uses."""
+        return _WORD.sub(lambda m: self._repaired(m.group(0)), text)
+
+    def _repaired(self, word: str) -> str:
+        low = word.casefold()
+        if low in self.compounds:
+            return self.compounds[low]
+        if low in self.words:
+            return word
+        if low not in self._repairs:
+            if len(self._repairs) > 4096:
+                self._repairs.clear()
+            near = [k for k in self._near_length(low) if len(k) >= 4 and _one_edit(low, k)]
+            self._repairs[low] = near[0] if len(near) == 1 else ""
+        return self._repairs[low] or word
+
+    def _near_length(self, word: str) -> list[str]:
+        """Known words one character shorter, as long, or one longer."""
+        return [k for n in (len(word) - 1, len(word), len(word) + 1) for k in self._by_length.get(n, ())]
 
 
 def _one_edit(a: str, b: str) -> bool:
-    """``a`` and ``b`` differ by one typed character at most (added, dropped or changed)."""
+    """``a`` and ``b`` differ by one typing slip at most: a character added, dropped or changed, or two swapped
+    ("gfit" for "gift")."""
     if a == b:
         return True
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    if len(a) < len(b):
+        a, b = b, a
+    if len(a) - len(b) > 1:
+        return False
+    i = 0
+    while i < len(b) and a[i] == b[i]:
+        i += 1
+    if len(a) > len(b):
+        return a[i + 1:] == b[i:]  # one character added
+    return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
 
 
 __all__ = ["LatinWords"]

@@ -31,6 +31,7 @@ from knowledge.followup import (
     ordinal_noun,
     without_ordinal,
 )
+from knowledge.items import item_of
 from knowledge.latin import LatinWords
 from knowledge.passages import Passage, PassageHit, PassageIndex, load_sources
 from knowledge.query import STOPWORDS, plain_question, query_tokens, question_key, use_synonyms
@@ -144,8 +145,8 @@ class KnowledgeBase(FollowUpSearch):
                 # ("องค์ประกอบแรก…").
                 called = (prepared if ordinal_noun(prepared) or not ordinal_noun(topic.question, words_only=True)
                           else topic.question)
-                return Resolution(mine, 1.0, exact=True, prepared=prepared, followed=called, item=fu.item,
-                                  ordinal_from=called)
+                return Resolution(self._list_holding(mine, fu.item, called), 1.0, exact=True, prepared=prepared,
+                                  followed=called, item=fu.item, ordinal_from=called)
             if fu is not None and fu.certain:
                 found = self._asked_of_topic(fu.question, prepared, topic, threshold, own is not None)
                 asking_only = all(w.casefold() in self.followups.asking for w in words)
@@ -395,6 +396,15 @@ class KnowledgeBase(FollowUpSearch):
                     return hit.entry
         return None
 
+
+    def _list_holding(self, entry: Entry, item: int, called: str) -> Entry:
+        """"อันสุดท้ายล่ะ" after "C4 ล่ะ" (one of the 6Cs, no list of its own): the list it is an item of, a related
+        entry of its own group (``topic``) that holds the item; the entry itself otherwise."""
+        if item_of(entry, item, called) or not entry.topic:
+            return entry
+        lists = [other for r in entry.related if (other := self.by_id.get(r)) is not None
+                 and other.topic == entry.topic and item_of(other, item, called)]
+        return lists[0] if len(lists) == 1 else entry
 
     def _parent_of(self, entry: Entry, tied: list[Entry]) -> Entry | None:
         """"gap ในหมวด 5 เลือกข้อไหน": two development gaps are of หมวด 5 and the question picks neither, so the entry

@@ -461,3 +461,89 @@ def test_the_second_one_is_called_what_the_first_one_was(sqlite_bot: Bot):
     _say(sqlite_bot, "6Cs มีอะไรบ้าง", user)
     _say(sqlite_bot, "อันแรกคืออะไร", user)
     assert "C2: Customers" in _say(sqlite_bot, "อันที่สองล่ะ", user)
+
+
+def test_the_last_one_after_one_item_of_a_list_is_the_lists_last(sqlite_bot: Bot):
+    """"อันสุดท้ายล่ะ" after "C4 ล่ะ" (an entry of its own, with no list) is the last of the 6Cs it belongs to."""
+    user = "U" + "0" * 31 + "a"
+    _say(sqlite_bot, "6Cs มีอะไรบ้างคะ", user)
+    assert "Compliance" in _say(sqlite_bot, "C4 ล่ะ", user)
+    last = _say(sqlite_bot, "อันสุดท้ายล่ะ", user)
+    assert "C6: Challenges" in last and "C1: Company" not in last
+
+
+def test_a_word_that_begins_a_compound_of_the_topic_is_the_topics():
+    """"เชื่อมกับผลลัพธ์อะไร" after a step that "เชื่อมโยงกับผลลัพธ์ 7.1": เชื่อม begins the topic's เชื่อมโยง."""
+    topic = Topic("strategy-step-3", "entry", "ขั้นที่ 3 สร้างยุทธศาสตร์ระดับพันธกิจ",
+                  words=frozenset({"เชื่อมโยง", "ผลลัพธ์", "ยุทธศาสตร์"}))
+    asked = follow_up("เชื่อมกับผลลัพธ์อะไร", query_tokens("เชื่อมกับผลลัพธ์อะไร"), topic, WORDS, False)
+    assert asked is not None and asked.question.startswith("ขั้นที่ 3")
+    short = Topic("x", "entry", "x", words=frozenset({"ผลลัพธ์", "ประชุมเชิงปฏิบัติการ"}))
+    assert follow_up("ผลรวมอะไร", query_tokens("ผลรวมอะไร"), short, WORDS, False) is None
+
+
+def test_a_person_asked_of_a_kind_of_staff_and_a_fee_are_unstated_and_no_other_person_is_offered(sqlite_bot: Bot):
+    user = "U" + "0" * 31 + "b"
+    named = _say(sqlite_bot, "ข้าราชการต้นแบบ Hall of Fame ที่ได้รางวัลชื่ออะไร", user)
+    assert named.startswith("เอกสารไม่ได้ระบุชื่อบุคคล")
+    _say(sqlite_bot, "Hall of Fame คือกิจกรรมอะไร", user)
+    who = _say(sqlite_bot, "ใครได้รางวัลบ้าง", user)
+    assert who.startswith("เอกสารไม่ได้ระบุ") and "กิตติณัฐ" not in who
+    fee = _say(sqlite_bot, "ค่าลงทะเบียน workshop เท่าไหร่", user)
+    assert fee.startswith("เอกสารไม่ได้ระบุ") and "08.30" not in fee
+    assert constraints_of("ค่าเป้าหมายขั้นสูงเท่าไหร่", lambda w: True).unit == ""
+
+
+def test_kpi_is_read_as_the_word_for_indicator(sqlite_bot: Bot):
+    user = "U" + "0" * 31 + "c"
+    assert "ร้อยละ 70" in _say(sqlite_bot, "องค์ประกอบที่ 1 ของ kpi น้ำหนักเท่าไหร่", user)
+
+
+def test_feelings_and_is_it_a_bot_are_small_talk():
+    for text, intent in {"เป็นบอทหรือคนคะ": "identity", "เหนื่อยจัง งานเยอะ": "feelings",
+                         "เครียดจังเลยค่ะ": "feelings"}.items():
+        found = TALK.match(text)
+        assert found is not None and found.id == intent, text
+
+
+# ----- Latin words ----------------------------------------------------------------------------------
+_LATIN_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12)
+
+
+@given(_LATIN_WORD, st.data())
+def test_one_typing_slip_is_one_edit_both_ways(word: str, data: st.DataObject):
+    from knowledge.latin import _one_edit
+
+    i = data.draw(st.integers(0, len(word) - 1))
+    letter = data.draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
+    slips = [word[:i] + word[i + 1:], word[:i] + letter + word[i:], word[:i] + letter + word[i + 1:]]
+    if i + 1 < len(word):
+        slips.append(word[:i] + word[i + 1] + word[i] + word[i + 2:])
+    for slip in slips:
+        assert _one_edit(word, slip) and _one_edit(slip, word), slip
+    assert not _one_edit(word, word + "zz")
+
+
+def test_a_latin_word_one_slip_from_one_known_word_is_read_as_it():
+    from knowledge.latin import LatinWords
+
+    latin = LatinWords(["No Gift Policy", "PMQA 4.0", "Government Data Catalog", "Check list"])
+    assert latin.split_compounds("no gfit policy ทำไรบ้าง") == "no gift policy ทำไรบ้าง"
+    assert latin.split_compounds("pmaq คืออะไร") == "pmqa คืออะไร"
+    assert latin.split_compounds("catalgo") == "catalog"
+    assert latin.split_compounds("checklist") == "check list"
+    assert latin.split_compounds("ITA ปี 67") == "ITA ปี 67"  # three letters: a name, never guessed
+    assert latin.split_compounds("zebra") == "zebra"
+    assert "gift" in _say_kb("no gfit policy ทำไรบ้าง").casefold()
+
+
+def _say_kb(question: str) -> str:
+    found = KB.find(question, 0.45)
+    return found.entry.title if found.entry is not None else ""
+
+
+def test_a_part_of_a_hyphenated_latin_word_is_never_repaired():
+    from knowledge.latin import LatinWords
+
+    latin = LatinWords(["e-document", "edocument"])
+    assert latin.split_compounds("แล้วเรื่อง e-document ล่ะ") == "แล้วเรื่อง e-document ล่ะ"

@@ -233,3 +233,15 @@ def test_a_short_name_too_long_for_the_card_is_refused_with_where(tmp_path: Path
     bad.write_text(source.replace("short: Digital Survey", "short: " + "ก" * 29), encoding="utf-8")
     with pytest.raises(CatalogueError, match="short"):
         load_catalogue(bad)
+
+
+def test_a_year_without_indicators_is_said_so_and_the_card_names_indicators_not_yet_assessed(bot: Bot):
+    """"ตัวชี้วัดที่ 5 ปี 2566" is not answered with the 2567 figures; a round that does not assess a component
+    still names its indicators (a manager asks which they are)."""
+    register(bot, STAFF, "staff")
+    for question in ("ตัวชี้วัดที่ 5 ปี 2566 ได้กี่รายการ", "ตัวชี้วัดปีงบ 2568 มีอะไรบ้าง", "สถานะ kpi ปี 66"):
+        text = bot.say(question, STAFF)
+        assert "ไม่มีข้อมูลตัวชี้วัดของปีงบประมาณ 25" in text and "7 รายการ" not in text, question
+    assert "70.00 / 70" in bot.say("สถานะ kpi ปี 67", STAFF)
+    card = bot.say("สถานะ KPI", STAFF)
+    assert "ประเมินเฉพาะรอบ 12 เดือน" in card and "GGGR" in card and "IMD" in card
