@@ -56,8 +56,13 @@ def levels_card(entry: Entry) -> Card:
 
 
 def answer_entry(entry: Entry, kb: KnowledgeBase, level: str = "", lead: str = "") -> Reply:
-    if level and not entry.levels and (m := re.fullmatch(r"หมวด ([1-7])", entry.refs[0] if entry.refs else "")):
+    ref = entry.refs[0] if entry.refs else ""
+    if level and not entry.levels and (m := re.fullmatch(r"หมวด ([1-7])", ref)):
         return answer_hmuad_level(entry, int(m.group(1)), level, kb)
+    if level and not entry.levels and (m := re.fullmatch(r"ประเด็น ([1-7]\.[1-6])", ref)):
+        # "ประเด็น 1.2 ระดับ advance": the source sets levels for some หมวด's ประเด็น only.
+        lead = f"เอกสารไม่ได้ระบุ{LEVEL_TITLES[level]}ของประเด็น {m.group(1)} ค่ะ (ไม่พบในสารประชาสัมพันธ์ฯ) {levels_given(kb)}"
+        return replace(answer_entry(entry, kb, lead=lead), handler="pmqa-unstated")
     messages: list[Message] = []
     focus = level_text(entry, level)
     body = f"{entry.title}\n\n{focus}" if focus else f"{entry.title}\n\n{entry.answer}"
@@ -74,13 +79,22 @@ def answer_entry(entry: Entry, kb: KnowledgeBase, level: str = "", lead: str = "
     return Reply(messages=tuple(messages), choices=tuple(choices[:13]), topic=entry.id)
 
 
+def levels_given(kb: KnowledgeBase) -> str:
+    """Which หมวด the source gives the three levels for, in words ("(… เฉพาะประเด็นของหมวด 3–6)")."""
+    given = [h for h in range(1, 8) if kb.levels_of_hmuad(h)]
+    if not given:
+        return ""
+    span = f"{given[0]}–{given[-1]}" if given == list(range(given[0], given[-1] + 1)) and len(given) > 1 else (
+        ", ".join(map(str, given)))
+    return f"(ระดับการพัฒนา 3 ระดับระบุไว้เฉพาะประเด็นของหมวด {span})"
+
+
 def answer_hmuad_level(entry: Entry, hmuad: int, level: str, kb: KnowledgeBase) -> Reply:
     """"หมวด 5 ระดับ advance": the source sets the levels per ประเด็น, so the answer is that level of each of
     the หมวด's ประเด็น; for a หมวด whose ประเด็น have no levels in the source, it says so."""
     pradens = kb.levels_of_hmuad(hmuad)
     if not pradens:
-        lead = (f"สารประชาสัมพันธ์ฯ ไม่ได้ระบุ{LEVEL_TITLES[level]}ของหมวด {hmuad} ค่ะ "
-                "(ระดับการพัฒนา 3 ระดับระบุไว้เฉพาะประเด็นของหมวด 3–6)")
+        lead = f"เอกสารไม่ได้ระบุ{LEVEL_TITLES[level]}ของหมวด {hmuad} ค่ะ (ไม่พบในสารประชาสัมพันธ์ฯ) {levels_given(kb)}"
         reply = answer_entry(entry, kb, lead=lead)
         return replace(reply, handler="pmqa-unstated")
     lines = [f"{p.title}\n{p.levels[level]}" for p in pradens]

@@ -547,3 +547,10 @@ def test_a_part_of_a_hyphenated_latin_word_is_never_repaired():
 
     latin = LatinWords(["e-document", "edocument"])
     assert latin.split_compounds("แล้วเรื่อง e-document ล่ะ") == "แล้วเรื่อง e-document ล่ะ"
+
+
+def test_a_level_of_a_praden_the_source_gives_no_levels_for_is_said_so(sqlite_bot: Bot):
+    user = "U" + "0" * 31 + "d"
+    text = _say(sqlite_bot, "ประเด็น 1.2 ระดับ advance", user)
+    assert text.startswith("เอกสารไม่ได้ระบุระดับก้าวหน้า Advance") and "หมวด 3–6" in text
+    assert "เพื่อค้นหาสาเหตุของปัญหา" in _say(sqlite_bot, "ประเด็น 4.2 ระดับ advance", user)
