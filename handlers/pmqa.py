@@ -119,13 +119,13 @@ def answer_passage(found: Resolution, kb: KnowledgeBase) -> Reply:
     return Reply(messages=(Text(text[:4800]),), choices=tuple(choices[:4]), handler="pmqa-passage", topic=topic)
 
 
-_LABELLED = re.compile(r"^\s*•\s*([A-Za-z][A-Za-z&\- ]{1,30}?)\s*[–:\-]\s*\S")
+_LABELLED = re.compile(r"^\s*•\s*([A-Za-z][A-Za-z&\- ]{0,30}?)\s*[–:\-]\s*\S")
 
 
 def labelled_item(entry: Entry, text: str) -> str:
     """"Strive คืออะไร" asked of a list of labelled items ("• Say – …", "• Stay – …", "• Strive – …"): that item
     alone, when the question is short and names exactly one label."""
-    words = re.findall(r"[A-Za-z][A-Za-z&\-]+", text)
+    words = re.findall(r"[A-Za-z][A-Za-z&\-]*", text)  # "A คืออะไร" of ADR's "• A – Approach"
     if len(text) > 40 or len(words) != 1:
         return ""
     lines = [line.strip() for line in entry.answer.splitlines()]

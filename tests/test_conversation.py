@@ -554,3 +554,10 @@ def test_a_level_of_a_praden_the_source_gives_no_levels_for_is_said_so(sqlite_bo
     text = _say(sqlite_bot, "ประเด็น 1.2 ระดับ advance", user)
     assert text.startswith("เอกสารไม่ได้ระบุระดับก้าวหน้า Advance") and "หมวด 3–6" in text
     assert "เพื่อค้นหาสาเหตุของปัญหา" in _say(sqlite_bot, "ประเด็น 4.2 ระดับ advance", user)
+
+
+def test_one_letter_of_adr_asked_after_adr_is_that_letters_line(sqlite_bot: Bot):
+    user = "U" + "0" * 31 + "e"
+    _say(sqlite_bot, "ADR คืออะไร", user)
+    approach = _say(sqlite_bot, "A คืออะไร", user)
+    assert "A – Approach" in approach and "R – Result" not in approach
