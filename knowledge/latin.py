@@ -14,6 +14,11 @@ _COMMON_LATIN = frozenset({"ok", "okay", "hi", "hello", "thanks", "thank", "you"
                            "help", "faq", "no", "yes", "gift", "policy", "fy", "q", "excel", "pdf", "app"})
 #: A whole Latin word: not a part of "e-document" or "4.0".
 _WORD = re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{4,}(?![A-Za-z0-9\-])")
+#: A Latin word this long, one slip from exactly one known word, is read as it ("catalgo"); a shorter one only
+#: beside a word the knowledge writes it with ("no gfit policy", "development gab"): "smart" is no "start".
+FREE_REPAIR = 6
+#: A whole Latin word of any length.
+_WHOLE = re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{2,}(?![A-Za-z0-9\-])")
 _PAIR = re.compile(r"(?=\b([a-z]{2,})\s+([a-z]{2,})\b)")
 
 
@@ -21,11 +26,14 @@ class LatinWords:
     def __init__(self, texts: Iterable[str]) -> None:
         text = " ".join(texts).casefold()
         self.words = frozenset(_LATIN.findall(text)) | _COMMON_LATIN
-        self.compounds = {a + b: f"{a} {b}" for a, b in _PAIR.findall(text) if a + b not in self.words}
+        pairs = _PAIR.findall(text)
+        self.compounds = {a + b: f"{a} {b}" for a, b in pairs if a + b not in self.words}
+        self.pairs = frozenset(pairs)  # "development gap": a short word's slip is read in its company
         self._by_length: dict[int, list[str]] = {}
         for known in sorted(self.words):
             self._by_length.setdefault(len(known), []).append(known)
         self._repairs: dict[str, str] = {}  # a typed word → the known word it is a typo of ("": none)
+        self._slips: dict[str, list[str]] = {}
 
     def knows(self, word: str) -> bool:
         """Whether the knowledge (or everyday chat English) uses this word, or one a typo away ("off")."""
@@ -35,9 +43,36 @@ class LatinWords:
         return any(_one_edit(word, known) for known in self._near_length(word))
 
     def split_compounds(self, text: str) -> str:
-        """"checklist" → "check list", where the knowledge writes the two words apart; "gfit" → "gift", a word of
-        four letters or more one typo away from exactly one word the knowledge uses."""
-        return _WORD.sub(lambda m: self._repaired(m.group(0)), text)
+        """"checklist" → "check list", where the knowledge writes the two words apart; a typo of a word the
+        knowledge uses read as that word ("catalgo" → "catalog", "no gfit policy" → "no gift policy")."""
+        text = _WORD.sub(lambda m: self._repaired(m.group(0)), text)
+        return self._repaired_short(text)
+
+    def _repaired_short(self, text: str) -> str:
+        """"development gab" → "development gap": a short word one slip from a known word that the word before or
+        after it is written beside in the knowledge (alone, "ITA" is a name, never guessed)."""
+        found = list(_WHOLE.finditer(text))
+        out, last = [], 0
+        for i, m in enumerate(found):
+            word = m.group(0).casefold()
+            if not 3 <= len(word) < FREE_REPAIR or word in self.words:
+                continue
+            before = found[i - 1].group(0).casefold() if i and text[found[i - 1].end():m.start()].isspace() else ""
+            after = (found[i + 1].group(0).casefold()
+                     if i + 1 < len(found) and text[m.end():found[i + 1].start()].isspace() else "")
+            near = [k for k in self._one_slip_from(word) if (before, k) in self.pairs or (k, after) in self.pairs]
+            if len(near) == 1:
+                out += [text[last:m.start()], near[0]]
+                last = m.end()
+        return "".join(out) + text[last:] if out else text
+
+    def _one_slip_from(self, word: str) -> list[str]:
+        """Known words of three letters or more one slip from ``word`` (kept: a question's words repeat)."""
+        if word not in self._slips:
+            if len(self._slips) > 4096:
+                self._slips.clear()
+            self._slips[word] = [k for k in self._near_length(word) if len(k) >= 3 and _one_edit(word, k)]
+        return self._slips[word]
 
     def _repaired(self, word: str) -> str:
         low = word.casefold()
@@ -48,7 +83,7 @@ class LatinWords:
         if low not in self._repairs:
             if len(self._repairs) > 4096:
                 self._repairs.clear()
-            near = [k for k in self._near_length(low) if len(k) >= 4 and _one_edit(low, k)]
+            near = self._one_slip_from(low) if len(low) >= FREE_REPAIR else []
             self._repairs[low] = near[0] if len(near) == 1 else ""
         return self._repairs[low] or word
 
