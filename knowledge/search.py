@@ -306,7 +306,10 @@ class KnowledgeBase(FollowUpSearch):
             whole = replace(found, passage=None, passage_more=())
             if not unmet(constraints, self._answer_text(whole)):
                 return whole
-        if not constraints.unknown_names and not constraints.issue:
+        # A person, room or date asked of a reference ("ประชุมคณะทำงานหมวด 4 ใครเป็นประธาน") is that thing's: another
+        # passage's chair is no answer.
+        bound = found.exact and constraints.asked in SUBJECT_BOUND
+        if not constraints.unknown_names and not constraints.issue and not bound:
             # The numbers a passage must share: not those of a reference ("หมวด 2 มีกี่ประเด็น" is answered by
             # "หมวดละ 4 ประเด็น", which names no 2).
             numbers = {t for t in tokens if t.isdigit()} - reference_numbers(" ".join(tokens))

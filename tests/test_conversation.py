@@ -566,3 +566,16 @@ def test_one_letter_of_adr_asked_after_adr_is_that_letters_line(sqlite_bot: Bot)
     _say(sqlite_bot, "ADR คืออะไร", user)
     approach = _say(sqlite_bot, "A คืออะไร", user)
     assert "A – Approach" in approach and "R – Result" not in approach
+
+
+def test_a_chair_asked_of_a_meeting_is_not_another_meetings_and_which_unit_is_the_indicators(sqlite_bot: Bot):
+    """"ใครเป็นประธาน" after the หมวด 4 meeting: the source names no chair for it (the structure meeting's chair
+    is no answer), and the topic stays, so "แล้วหมวด 6 ล่ะ" is หมวด 6's meeting. "หน่วยไหนดูแล" after indicator 9
+    is indicator 9's unit, not another indicator's."""
+    user = "U" + "0" * 31 + "f"
+    _say(sqlite_bot, "ประชุมคณะทำงานหมวด 4 วันไหน", user)
+    chair = _say(sqlite_bot, "ใครเป็นประธาน", user)
+    assert chair.startswith("เอกสารไม่ได้ระบุ") and "วิศิษฎ์" not in chair
+    assert "28 พฤษภาคม 2567" in _say(sqlite_bot, "แล้วหมวด 6 ล่ะ", user)
+    _say(sqlite_bot, "ตัวชี้วัดที่ 9", user)
+    assert _say(sqlite_bot, "หน่วยไหนดูแล", user).startswith("ตัวชี้วัดที่ 9")
