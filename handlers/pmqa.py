@@ -244,8 +244,12 @@ class KnowledgeHandler:
             if entry.id.startswith("kpi-") and entry.id != "kpi-overview":
                 return self._indicator(entry, ctx) or answer_entry(entry, kb)
             return answer_entry(entry, kb)
-        found = kb.find(understood_part(req.text), ctx.settings.answer_threshold, self._topic(req, ctx, kb))
+        topic = self._topic(req, ctx, kb)
+        found = kb.find(understood_part(req.text), ctx.settings.answer_threshold, topic)
         reply = self._answer(found, req, ctx, kb)
+        if reply.handler == "pmqa-unstated" and found.followed and topic is not None:
+            # Asked of the topic and not stated ("ใครเป็นประธาน" of a meeting): still talking about the topic.
+            reply = replace(reply, topic=topic.key)
         # What was asked of the topic, as a question that stands alone: the next "แล้ว X ล่ะ" asks the same of X.
         return replace(reply, topic_question=found.followed or found.prepared) if reply.topic else reply
 
