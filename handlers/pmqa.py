@@ -111,6 +111,7 @@ def answer_passage(found: Resolution, kb: KnowledgeBase) -> Reply:
     quoted = "\n".join(f"• {line}" if i else line for i, line in enumerate(lines))
     where = f" ({passage.path})" if passage.path else ""
     text = f"จากสารประชาสัมพันธ์ฯ {passage.issue.label}{where}:\n\n{quoted}\n\n📄 ที่มา: {passage.citation()}"
+    text = text.replace("**", "")  # the source's bold marks: LINE would show them as typed
     choices = [entry_choice(found.entry)] if found.entry is not None else []
     choices += [entry_choice(h.entry) for h in found.candidates[:3] if h.entry is not found.entry]
     # A question that named a หมวด, ประเด็น or clinic keeps that as its topic ("หมวด 2 มีกี่ประเด็น" → "ประเด็นแรกล่ะ").

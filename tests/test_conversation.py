@@ -579,3 +579,10 @@ def test_a_chair_asked_of_a_meeting_is_not_another_meetings_and_which_unit_is_th
     assert "28 พฤษภาคม 2567" in _say(sqlite_bot, "แล้วหมวด 6 ล่ะ", user)
     _say(sqlite_bot, "ตัวชี้วัดที่ 9", user)
     assert _say(sqlite_bot, "หน่วยไหนดูแล", user).startswith("ตัวชี้วัดที่ 9")
+
+
+def test_a_quoted_passage_shows_no_bold_marks_of_the_source(sqlite_bot: Bot):
+    user = "U" + "1" * 31 + "0"
+    _say(sqlite_bot, "Better ADG Better Me คืออะไร", user)
+    assert "**" not in _say(sqlite_bot, "มีกี่กิจกรรม", user)
+    assert "**" not in _say(sqlite_bot, "ทำไมต้องตั้งกองงานดิจิทัลจังหวัด", user)
