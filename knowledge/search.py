@@ -307,8 +307,10 @@ class KnowledgeBase(FollowUpSearch):
             if not unmet(constraints, self._answer_text(whole)):
                 return whole
         # A person, room or date asked of a reference ("ประชุมคณะทำงานหมวด 4 ใครเป็นประธาน") is that thing's: another
-        # passage's chair is no answer.
-        bound = found.exact and constraints.asked in SUBJECT_BOUND
+        # passage's chair is no answer. So is any figure of an indicator ("ตัวชี้วัดที่ 1 ได้กี่คะแนน"): its card has
+        # them, not another passage's "100 คะแนน".
+        bound = found.exact and (constraints.asked in SUBJECT_BOUND
+                                 or found.entry is not None and found.entry.origin == "indicators")
         if not constraints.unknown_names and not constraints.issue and not bound:
             # The numbers a passage must share: not those of a reference ("หมวด 2 มีกี่ประเด็น" is answered by
             # "หมวดละ 4 ประเด็น", which names no 2).

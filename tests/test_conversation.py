@@ -586,3 +586,13 @@ def test_a_quoted_passage_shows_no_bold_marks_of_the_source(sqlite_bot: Bot):
     _say(sqlite_bot, "Better ADG Better Me คืออะไร", user)
     assert "**" not in _say(sqlite_bot, "มีกี่กิจกรรม", user)
     assert "**" not in _say(sqlite_bot, "ทำไมต้องตั้งกองงานดิจิทัลจังหวัด", user)
+
+
+def test_a_score_asked_after_an_indicator_is_its_card_not_another_passages_score(sqlite_bot: Bot):
+    register = sqlite_bot.app.test_cli_runner().invoke(
+        args=["users", "add", "U" + "1" * 31 + "1", "--name", "ผู้ทดสอบ", "--unit", "พส.", "--role", "staff"])
+    assert register.exit_code == 0, register.output
+    user = "U" + "1" * 31 + "1"
+    _say(sqlite_bot, "ตัวชี้วัดที่ 1 ผลรอบ 6 เดือน", user)
+    score = _say(sqlite_bot, "ได้กี่คะแนน", user)
+    assert score.startswith("ตัวชี้วัดที่ 1") and "100.00 คะแนน" in score and "4 ตัวชี้วัด" not in score
