@@ -78,5 +78,32 @@ def folded_words(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(command(w) for w in words)
 
 
+#: Polite wrapping around a command ("ขอบันทึกกิจกรรมหน่อยค่ะ", "อยากบันทึกกิจกรรม", "ยืนยันค่ะ"): not the command.
+_POLITE_LEADS = ("รบกวน", "ต้องการ", "อยากจะ", "อยากดู", "อยาก", "ช่วย", "ขอดู", "ขอ", "ดู")
+_POLITE_TAILS = ("ให้หน่อย", "หน่อย", "นะคะ", "นะครับ", "ค่ะ", "คะ", "ครับผม", "ครับ", "คับ", "จ้า", "จ้ะ", "ได้ไหม",
+                 "ได้มั้ย", "ด้วย", "ให้ที")
+
+
+def polite_core(flat: str) -> str:
+    """A folded command without the polite words around it (checked against the command words only after the
+    message as typed, so "ขอบคุณ" is never "บคุณ" of anything)."""
+    def without_tails(text: str) -> str:
+        stripped = True
+        while stripped:
+            stripped = False
+            for tail in _POLITE_TAILS:
+                if text.endswith(tail) and len(text) > len(tail):
+                    text, stripped = text[: -len(tail)], True
+                    break
+        return text
+
+    core = without_tails(flat)
+    lead = next((w for w in _POLITE_LEADS if core.startswith(w) and len(core) > len(w) + 1), "")
+    return without_tails(core[len(lead):])
+
+
 def is_command(text: str, *words: str) -> bool:
-    return is_short(text) and command(text) in folded_words(words)
+    if not is_short(text):
+        return False
+    flat, known = command(text), folded_words(words)
+    return flat in known or polite_core(flat) in known

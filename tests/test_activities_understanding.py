@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from db import activity_store as store
 from handlers.activities.language import day_problem, parse_day, reports_participation, understand
@@ -101,3 +103,22 @@ def test_fiscal_calendar():
     assert (second.months, second.start, second.end) == (12, date(2026, 10, 1), date(2027, 9, 30))
     assert store.thai_date(date(2026, 11, 24)) == "24 พ.ย. 2569"
     assert store.thai_date(date(2026, 11, 24), weekday=True) == "วันอังคารที่ 24 พ.ย. 2569"
+
+
+@given(st.sampled_from(["บันทึกกิจกรรม", "กิจกรรมของฉัน", "ลงกิจกรรม", "ลบรายการล่าสุด"]),
+       st.sampled_from(["", "ขอ", "อยาก", "ช่วย", "รบกวน", "ขอดู"]),
+       st.sampled_from(["", "ค่ะ", "ครับ", "หน่อย", "หน่อยค่ะ", "ให้หน่อยนะคะ", "ได้ไหมคะ"]))
+def test_a_command_wrapped_in_polite_words_is_the_command(word: str, lead: str, tail: str):
+    from handlers.activities.common import command_name
+
+    assert command_name(lead + word + tail) == command_name(word) != ""
+
+
+def test_polite_words_alone_or_around_no_command_are_no_command():
+    from handlers.activities.common import command_name
+    from handlers.common import is_command
+
+    for text in ("ขอบคุณค่ะ", "ขอหน่อย", "ค่ะ", "อยากรู้เรื่องหมวด 3", "ช่วยด้วย"):
+        assert command_name(text) == "", text
+    assert is_command("ยืนยันค่ะ", "ยืนยัน") and is_command("ยกเลิกครับ", "ยกเลิก")
+    assert not is_command("ยืนยันไม่ได้", "ยืนยัน")

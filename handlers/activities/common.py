@@ -8,7 +8,7 @@ from core.dispatch import Context
 from core.messages import Reply, Text
 from db import activity_store as store
 from db.activities import Participation
-from handlers.common import ask, command, folded_words
+from handlers.common import ask, command, folded_words, polite_core
 from handlers.flow import Flow
 from knowledge.activities import Item, Plan
 from thai import normalize, prepare
@@ -70,10 +70,11 @@ def command_name(text: str) -> str:
     flat = command(text)
     if not flat:
         return ""
+    core = polite_core(flat)  # "บันทึกกิจกรรมค่ะ", "ขอดูกิจกรรมของฉันหน่อย"
     for name, words in (("start", START_WORDS), ("mine", MINE_WORDS), ("withdraw", WITHDRAW_WORDS),
                         ("forget", FORGET_WORDS)):
-        if flat in folded_words(words):
+        if flat in folded_words(words) or core in folded_words(words):
             return name
-    if any(flat.startswith(w) for w in folded_words(REPORT_WORDS)):
+    if any(flat.startswith(w) or core.startswith(w) for w in folded_words(REPORT_WORDS)):
         return "report"
     return ""
