@@ -20,6 +20,12 @@ from thai.omissions import MAX_RUN, bare, restore_omissions
     ("เปลียนชือรางวัลตังแตปีไหน", "เปลี่ยนชื่อรางวัลตั้งแต่ปีไหน"),
     ("ยกตัอย่างให้หน่อย", "ยกตัวอย่างให้หน่อย"),  # a letter left out
     ("ประเมิความพึงพอใจ", "ประเมินความพึงพอใจ"),
+    ("ความผูกพันในงนคือ", "ความผูกพันในงานคือ"),  # a short word ("งาน"), a piece no corpus saw ("ทำงน")
+    ("คณะทำงนหมวด 3", "คณะทำงานหมวด 3"),
+    ("แผนรองรับ 3 ชั้นของมวด 6", "แผนรองรับ 3 ชั้นของหมวด 6"),  # the first letter of a domain word
+    ("KM สิ่งสำคัญคือะไรคะ", "KM สิ่งสำคัญคืออะไรคะ"),
+    ("คณะทำงานหมวด 5 ปะชุมเมื่อไหร่", "คณะทำงานหมวด 5 ประชุมเมื่อไหร่"),  # the slip reads as two real words
+    ("PMQA Mechanism ขันสุดทายคืออะไร", "PMQA Mechanism ขั้นสุดท้ายคืออะไร"),  # …or as three, without marks
 ])
 def test_marks_are_restored(typed: str, meant: str) -> None:
     assert restore_omissions(typed) == meant
@@ -32,6 +38,9 @@ def test_marks_are_restored(typed: str, meant: str) -> None:
     "ไรเดอร์",
     "สวัสดีค่ะ มีคำถามคะ",
     "PMQA 4.0 ADR",
+    "นายกิตติณัฐ พนมฤทธิ์",  # a name is typed as its owner writes it
+    "สำนักงานเลขานุกรม",
+    "บส. พท. สป.ดศ.",  # abbreviations
 ])
 def test_correct_text_is_left_alone(text: str) -> None:
     assert restore_omissions(text) == text

@@ -34,11 +34,14 @@ PENALTY = math.log(20)
 DROP_PENALTY = math.log(200)
 #: Words that may have lost a letter: the corpus's most frequent ones, and the domain's, of this length at least.
 DROP_VOCABULARY = 8000
-MIN_DROP_LENGTH = 4
+MIN_DROP_LENGTH = 3
+#: A dictionary word the corpus hardly saw, this long at least, may be a slip ("ทำงน" for "ทำงาน"); shorter ones
+#: are often names' parts ("ณัฐ").
+MIN_SLIP_WORD = 4
 #: An unreadable character costs more than any word.
 _UNKNOWN = 30.0
 #: Words of asking and of chat, which the written corpus under-counts: as probable as its ~100th word.
-CHAT_WORDS = frozenset("""กี่ ที่ ไหน ไหม ได้ ไม่ ต้อง เท่าไหร่ เท่าไร ไหร่ ใช่ บ้าง ด้วย ห้อง ช่วย ยังไง อย่างไร
+CHAT_WORDS = frozenset("""อะไร กี่ ที่ ไหน ไหม ได้ ไม่ ต้อง เท่าไหร่ เท่าไร ไหร่ ใช่ บ้าง ด้วย ห้อง ช่วย ยังไง อย่างไร
     ล่ะ หน่อย แล้ว เมื่อไหร่ เมื่อไร ตั้งแต่ ถึง ก่อน ต่อ เรื่อง ข้อ ครั้ง ใคร ผู้ เข้า ร่วม ให้ ว่า""".split())
 CHAT_RANK = 100
 #: Written as typed, never "restored": months without their dots ("5 เมย 67") or said short ("3 สิงหา").
@@ -51,6 +54,8 @@ RARE_COUNT = 20
 DOMAIN_RANK = 500
 #: Stretches longer than this are left as typed (a pasted document is not a chat message).
 MAX_RUN = 120
+#: Runs this short next to a dot are abbreviations.
+ABBREVIATION = 4
 
 
 def bare(word: str) -> str:
@@ -84,18 +89,26 @@ class _Model:
         """A common word with one letter left out ("ยกตัอย่าง"): the slip, when it is no word itself, maps to it.
         Built at the first stretch that needs it (~0.1 s), not at start-up."""
         common = sorted(self.counts, key=self.counts.__getitem__, reverse=True)[:DROP_VOCABULARY]
+        asked = DOMAIN_WORDS | CHAT_WORDS
         dropped: dict[str, str] = {}
-        for w in {*common, *DOMAIN_WORDS, *CHAT_WORDS}:
+        for w in {*common, *asked}:
             if len(w) < MIN_DROP_LENGTH or _MONTH.search(w):  # a mistyped month is asked again, never guessed
                 continue
-            for i in range(1, len(w)):
+            # The first letter goes missing too ("มวด", "ะไร"), but only a domain or chat word is read so:
+            # "เลขานุกรม" is not "เลขาอนุกรม", nor "กิตติณัฐ" "กิตติณรัฐ".
+            first = 0 if w in asked else 1
+            for i in range(first, len(w)):
                 slip = w[:i] + w[i + 1:]
-                if slip in self.words or slip in self.best:
+                if slip in self.best or (slip in self.words and not self._rare_piece(slip)):
                     continue
                 other = dropped.get(slip)
                 if other is None or self.cost(w) < self.cost(other):
                     dropped[slip] = w
         return dropped
+
+    def _rare_piece(self, word: str) -> bool:
+        """A piece newmm's dictionary holds that the corpus hardly saw ("ทำงน"): a slip, not a word typed."""
+        return len(word) >= MIN_SLIP_WORD and self.rare(word)
 
     def rare(self, word: str) -> bool:
         return word not in self.known and self.counts.get(word, 0) < RARE_COUNT
@@ -117,9 +130,14 @@ def _model() -> _Model:
 def _suspicious(run: str) -> bool:
     """Whether the stretch has a word newmm cannot read, or a bare form far rarer than its marked word."""
     model = _model()
-    for token in segment(run):
+    tokens = segment(run)
+    for n, token in enumerate(tokens):
         if token not in model.words or model.rare(token):  # newmm's dictionary has rare pieces ("วจะ")
             return True
+        for width in (2, 3):  # words that are one word with its marks or a letter left out ("ขัน|สุด|ทาย", "ปะ|ชุม")
+            joined = "".join(tokens[n:n + width])
+            if n + width <= len(tokens) and (joined in model.best or joined in model.dropped):
+                return True
         marked = model.best.get(token)
         if marked is not None and model.cost(token) - model.cost(marked) > PENALTY:
             return True
@@ -162,6 +180,13 @@ def _most_probable(run: str) -> str | None:
     return "".join(reversed(out))
 
 
+def _abbreviated(m: re.Match[str]) -> bool:
+    """A short run beside a dot is an abbreviation ("บส.", "สป.ดศ."), typed as its owner writes it."""
+    text, start, end = m.string, m.start(), m.end()
+    beside_dot = (end < len(text) and text[end] == ".") or (start > 0 and text[start - 1] == ".")
+    return end - start <= ABBREVIATION and beside_dot
+
+
 @text_cache()
 def restore_omissions(text: str) -> str:
     """``text`` with words typed without their tone marks, or with a letter left out, restored; correct text
@@ -169,7 +194,7 @@ def restore_omissions(text: str) -> str:
 
     def fix(m: re.Match[str]) -> str:
         run = m.group(0)
-        if len(run) > MAX_RUN or not _suspicious(run):
+        if len(run) > MAX_RUN or _abbreviated(m) or not _suspicious(run):
             return run
         return _most_probable(run) or run
 
