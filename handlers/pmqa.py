@@ -190,14 +190,17 @@ class KnowledgeHandler:
     erases = (handoff_store.erase_questions,)
 
     @staticmethod
-    def _indicator(entry: Entry, ctx: Context) -> Reply | None:
-        """An indicator found by a free question: show its live card (results for registered staff)."""
+    def _indicator(entry: Entry, ctx: Context, text: str) -> Reply | None:
+        """An indicator found by a free question: show its live card (results for registered staff), of the
+        round the message names ("แล้วรอบ 12 เดือนล่ะ")."""
         from db import kpi_store
         from handlers.kpi import KpiHandler
 
         view = kpi_store.round_view(ctx.session)
         indicator = view.catalogue.indicator(int(entry.id.split("-")[1])) if view else None
-        return KpiHandler().detail(ctx, view, indicator) if view and indicator else None
+        if view is None or indicator is None:
+            return None
+        return KpiHandler().detail(ctx, KpiHandler._asked_round(ctx, view, text), indicator)
 
     @staticmethod
     def _topic(req: Request, ctx: Context, kb: KnowledgeBase) -> Topic | None:
@@ -243,7 +246,7 @@ class KnowledgeHandler:
             if entry is None:
                 return Reply.text("ขออภัยค่ะ ไม่พบหัวข้อนี้แล้ว (เนื้อหาอาจถูกปรับปรุง) ลองพิมพ์คำถามใหม่นะคะ")
             if entry.id.startswith("kpi-") and entry.id != "kpi-overview":
-                return self._indicator(entry, ctx) or answer_entry(entry, kb)
+                return self._indicator(entry, ctx, req.text) or answer_entry(entry, kb)
             return answer_entry(entry, kb)
         topic = self._topic(req, ctx, kb)
         found = kb.find(understood_part(req.text), ctx.settings.answer_threshold, topic)
@@ -257,7 +260,7 @@ class KnowledgeHandler:
     def _answer(self, found: Resolution, req: Request, ctx: Context, kb: KnowledgeBase) -> Reply:
         indicator = (found.entry is not None and found.passage is None and found.entry.id.startswith("kpi-")
                      and found.entry.id != "kpi-overview")
-        if indicator and found.unstated and (card := self._indicator(found.entry, ctx)):  # type: ignore[arg-type]
+        if indicator and found.unstated and (card := self._indicator(found.entry, ctx, req.text)):  # type: ignore[arg-type]
             return card  # results and rounds live in the KPI data, not in the entry's text
         if found.unstated:
             self._keep_unanswered(req, ctx, found)
@@ -272,7 +275,7 @@ class KnowledgeHandler:
         if found.passage is not None:
             return answer_passage(found, kb)
         if found.entry is not None and found.entry.id.startswith("kpi-") and found.entry.id != "kpi-overview":
-            return self._indicator(found.entry, ctx) or answer_entry(found.entry, kb)
+            return self._indicator(found.entry, ctx, req.text) or answer_entry(found.entry, kb)
         if found.entry is not None:
             return answer_entry(found.entry, kb, found.level, lead=found.correction)
         suggestions = [h for h in found.candidates if h.confidence >= MIN_SUGGESTION][:MAX_CANDIDATES]

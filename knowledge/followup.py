@@ -21,6 +21,8 @@ from knowledge.schema import LEVEL_WORDS, Entry, SchemaError
 _ITEM = re.compile(r"(?:ข้อ|ประเด็น|อัน|ตัว)(?:ที่)?\s*([1-9])(?![\d.])")
 _BARE_NUMBER = re.compile(r"^\D*?(?<![\d.])([1-9])(?![\d.])\D*$")
 _HMUAD = re.compile(r"หมวด(?:ที่)?\s*([1-9])(?!\d)")
+#: "แล้ว 11 ล่ะ", "ตัวที่ 11 ล่ะ" after an indicator: a number alone, of one or two digits.
+_ONE_NUMBER = re.compile(r"^\D*?(?<![\d.])(\d{1,2})(?![\d.])\D*$")
 _HMUAD_OF = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*([1-7])")
 _PRADEN_REF = re.compile(r"^ประเด็น ([1-7])\.([1-6])$")
 #: A message of nothing but these asks about the topic ("ยกตัวอย่างหน่อย", "อธิบายเพิ่ม", "สรุปให้หน่อย").
@@ -264,6 +266,9 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
         n = last if nth == -1 else nth
         if 1 <= n <= last:
             return f"ประเด็น {topic.hmuad}.{n}", True  # "ประเด็นแรก" of the หมวด being talked about
+    if (topic.kind == "indicator" and not rest and not _HMUAD.search(low) and not _ROUND_WORDS & set(toks)
+            and (number := _ONE_NUMBER.match(low))):
+        return f"ตัวชี้วัดที่ {int(number.group(1))}", True  # "แล้ว 11 ล่ะ" after ตัวชี้วัดที่ 10
     item = _ITEM.search(low) or (_BARE_NUMBER.match(low) if not rest else None)
     if item and topic.hmuad and not rest and not _HMUAD.search(low):
         n = int(item.group(1))

@@ -49,6 +49,8 @@ _REF_NUMBER = re.compile(r"(?:หมวด|ประเด็น|ตัวชี
 _NO_HMUAD = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*(0|[89]|[1-9]\d)(?![\d])")
 _NO_PRADEN = re.compile(r"ประเด็น(?:ที่)?\s*([1-6])\.([5-9])(?![\d.])|ประเด็น(?:ที่)?\s*(7)\.([7-9])(?![\d.])")
 #: What a topic of each kind is, in the words of a reply that the source does not state one for another หมวด.
+#: "คณะทำงานหมวด 1": a หมวด's working group (not "คณะทำงาน … พิจารณาตัวชี้วัดหมวด 7", the PMQA group's agenda).
+_WORKING_GROUP = re.compile(r"คณะทำงาน\s*หมวด(?:ที่)?\s*([1-7])(?!\d)")
 _KIND_LABELS = {"meeting": "การประชุมคณะทำงาน", "clinic": "คลินิก"}
 _GAP_WORDS = re.compile(r"gap|ช่องว่าง")
 _DATE = re.compile(r"\d{1,2}\s*(?:ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย|ต\.?ค|พ\.?ย|ธ\.?ค"
@@ -159,6 +161,20 @@ class References:
         if other is None or label is None or other[0] in self.by_id:
             return ""
         return f"{label}หมวด {other[1]} "
+
+    def missing_meeting(self, prepared: str) -> tuple[Entry | None, str]:
+        """"คณะทำงานหมวด 1 ประชุมวันไหน" when the source reports the meetings of other หมวด's working groups but
+        not this one's: the entry of the meetings it does report, and what it does not state
+        ("การประชุมคณะทำงานหมวด 1"); (None, "") otherwise."""
+        low = prepared.casefold()
+        m = _WORKING_GROUP.search(low)
+        if m is None or "ประชุม" not in low or f"meeting-hmuad-{m.group(1)}" in self.by_id:
+            return None, ""
+        reported = [key for key in self.by_id if key.startswith("meeting-hmuad-")]
+        if not reported:
+            return None, ""
+        shown = self.by_id.get("meetings-wg-hmuad") or self.by_id[reported[0]]
+        return shown, f"{_KIND_LABELS['meeting']}หมวด {m.group(1)} "
 
     def _other_hmuad(self, prepared: str, topic: Topic, markers: frozenset[str]) -> tuple[str, str] | None:
         """A message that names only another หมวด than the topic's: the id the same kind of entry would have for

@@ -189,6 +189,9 @@ class KnowledgeBase(FollowUpSearch):
             constraints = replace(constraints, chosen="")
         tokens = list(dict.fromkeys(query_tokens(prepared)))
         entry, level = self.resolve_ref(prepared)
+        shown, missing = self.refs.missing_meeting(asked or prepared) if entry is not None else (None, "")
+        if missing:
+            return Resolution(shown, 1.0, prepared=prepared, unstated=missing)
         if entry is not None:
             if level and not entry.levels:  # "หมวด 5 ระดับ basic": the level of each of its ประเด็น
                 return self._check(Resolution(entry, 1.0, exact=True, level=level, prepared=prepared),

@@ -596,3 +596,33 @@ def test_a_score_asked_after_an_indicator_is_its_card_not_another_passages_score
     _say(sqlite_bot, "ตัวชี้วัดที่ 1 ผลรอบ 6 เดือน", user)
     score = _say(sqlite_bot, "ได้กี่คะแนน", user)
     assert score.startswith("ตัวชี้วัดที่ 1") and "100.00 คะแนน" in score and "4 ตัวชี้วัด" not in score
+
+
+def test_another_number_after_an_indicator_is_that_indicator_and_a_round_follow_up_is_that_round(sqlite_bot: Bot):
+    register = sqlite_bot.app.test_cli_runner().invoke(
+        args=["users", "add", "U" + "1" * 31 + "2", "--name", "ผู้ทดสอบ", "--unit", "พส.", "--role", "staff"])
+    assert register.exit_code == 0, register.output
+    user = "U" + "1" * 31 + "2"
+    assert _say(sqlite_bot, "ตัวชี้วัดที่ 10 คืออะไร", user).startswith("ตัวชี้วัดที่ 10")
+    eleven = _say(sqlite_bot, "แล้ว 11 ล่ะ", user)
+    assert eleven.startswith("ตัวชี้วัดที่ 11") and "ร้อยละ 7.5" in eleven
+    assert "ร้อยละ 7.5" in _say(sqlite_bot, "น้ำหนักเท่าไหร่", user)
+    _say(sqlite_bot, "ตัวชี้วัดที่ 3 ผลเท่าไหร่", user)
+    later = _say(sqlite_bot, "แล้วรอบ 12 เดือนล่ะ", user)
+    assert later.startswith("ตัวชี้วัดที่ 3") and "ยังไม่มีข้อมูลค่าเป้าหมายและผลของรอบ 12 เดือน" in later
+    assert "2,028,405" in _say(sqlite_bot, "แล้ว 6 เดือนล่ะ", user)  # a round, not ตัวชี้วัดที่ 6
+
+
+def test_a_working_groups_meeting_the_source_does_not_report_is_said_so(sqlite_bot: Bot):
+    user = "U" + "1" * 31 + "3"
+    reply = _say(sqlite_bot, "คณะทำงานหมวด 1 ประชุมวันไหน", user)
+    assert reply.startswith("เอกสารไม่ได้ระบุการประชุมคณะทำงานหมวด 1") and "หมวด 3 - 6" in reply
+    assert "24 พฤษภาคม 2567" in _say(sqlite_bot, "คณะทำงานหมวด 3 ประชุมวันไหน", user)
+
+
+def test_a_complaint_that_the_bot_is_slow_is_small_talk():
+    talk = load_smalltalk(PROJECT_ROOT / "knowledge" / "conversation" / "smalltalk.yaml")
+    for text in ("ตอบช้าจังเลยอ่ะ", "ช้าจังครับ", "ทำไมไม่ตอบ"):
+        intent = talk.match(text)
+        assert intent is not None and intent.id == "slow", text
+    assert talk.match("เก่งจังเลย").id == "praise"  # type: ignore[union-attr]
