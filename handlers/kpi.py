@@ -222,7 +222,6 @@ class KpiHandler:
         cat = view.catalogue
         comp = cat.component(ind.component)
         targets = ind.rounds.get(view.months)
-        measure = ind.measure or ""
         rows = [
             CardRow("น้ำหนัก", f"ร้อยละ {format_number(ind.weight)}"),
             CardRow("หน่วยงานรับผิดชอบ", ind.unit or "-"),
@@ -243,9 +242,9 @@ class KpiHandler:
             lines.append(note)
             sections.append(CardSection(title="ค่าเป้าหมาย", body=note))
         else:
-            trows = (CardRow("ขั้นต่ำ (50 คะแนน)", f"{format_number(targets.min)} {measure}".strip()),
-                     CardRow("มาตรฐาน (75 คะแนน)", f"{format_number(targets.standard)} {measure}".strip()),
-                     CardRow("ขั้นสูง (100 คะแนน)", f"{format_number(targets.high)} {measure}".strip()))
+            trows = (CardRow("ขั้นต่ำ (50 คะแนน)", ind.quantity(format_number(targets.min))),
+                     CardRow("มาตรฐาน (75 คะแนน)", ind.quantity(format_number(targets.standard))),
+                     CardRow("ขั้นสูง (100 คะแนน)", ind.quantity(format_number(targets.high))))
             sections.append(CardSection(title=f"ค่าเป้าหมายรอบ {view.months} เดือน", rows=trows))
             lines.append(f"ค่าเป้าหมายรอบ {view.months} เดือน: ขั้นต่ำ {trows[0].value} · มาตรฐาน {trows[1].value} · "
                          f"ขั้นสูง {trows[2].value}")
@@ -253,7 +252,7 @@ class KpiHandler:
                 item = view.item(ind.number)
                 row = view.results.get(ind.number)
                 result_text = (row.result_text if row and row.result_text else
-                               f"{_number_text(item.result if item else None)} {measure}".strip())
+                               ind.quantity(_number_text(item.result if item else None)))
                 st = status(item.score if item else None)
                 res_rows = [CardRow("ผลการดำเนินงาน", result_text),
                             CardRow("คะแนน", _score_text(item.score if item else None),
@@ -321,10 +320,9 @@ class KpiHandler:
             return Reply.text(f"ผลตัวชี้วัดที่ {ind.number} เป็น {format_number(new)} อยู่แล้วค่ะ ไม่มีอะไรเปลี่ยน")
         data = f"kpi:set|{view.catalogue.fiscal_year}|{view.months}|{ind.number}|{_plain(new)}|{_plain(old)}"
         self.flow.go(ctx, user_id, "confirm", {"set": data})
-        measure = ind.measure or ""
         text = (f"ยืนยันบันทึกผล ตัวชี้วัดที่ {ind.number} ({view.months} เดือน)?\n"
-                f"ผลเดิม: {_number_text(old)} {measure} → {_score_text(old_score)}\n"
-                f"ผลใหม่: {format_number(new)} {measure} → {_score_text(new_score)}\n"
+                f"ผลเดิม: {ind.quantity(_number_text(old))} → {_score_text(old_score)}\n"
+                f"ผลใหม่: {ind.quantity(format_number(new))} → {_score_text(new_score)}\n"
                 f"แตะ “ยืนยัน” เพื่อบันทึก หรือ “ยกเลิก”")
         return Reply.text(text, [tap("ยืนยัน", data, "ยืนยันบันทึกผล"), tap("ยกเลิก", "kpi:cancel", "ยกเลิก")])
 

@@ -30,9 +30,8 @@ def indicator_entries(knowledge_dir: Path) -> list[Entry]:
         lines = [f"น้ำหนักร้อยละ {format_number(ind.weight)} · หน่วยงานรับผิดชอบ {ind.unit or '-'} · "
                  f"องค์ประกอบที่ {ind.component} {comp.short if comp and comp.short else ''}".rstrip()]
         for months, t in sorted(ind.rounds.items()):
-            unit = f" {ind.measure}" if ind.measure else ""
-            lines.append(f"ค่าเป้าหมายรอบ {months} เดือน: ขั้นต่ำ {format_number(t.min)}{unit} · มาตรฐาน "
-                         f"{format_number(t.standard)}{unit} · ขั้นสูง {format_number(t.high)}{unit}")
+            lines.append(f"ค่าเป้าหมายรอบ {months} เดือน: ขั้นต่ำ {ind.quantity(format_number(t.min))} · มาตรฐาน "
+                         f"{ind.quantity(format_number(t.standard))} · ขั้นสูง {ind.quantity(format_number(t.high))}")
         entries.append(Entry(
             id=f"kpi-{ind.number}", title=f"ตัวชี้วัดที่ {ind.number} {ind.name}", answer="\n".join(lines),
             source=source, topic="ตัวชี้วัด", refs=(f"ตัวชี้วัด {ind.number}",),

@@ -81,6 +81,7 @@ def dump_catalogue(cat: Catalogue) -> dict[str, Any]:
                 "direction": i.direction,
                 "aliases": list(i.aliases),
                 **({"short": i.short} if i.short else {}),
+                **({"counted": i.counted} if i.counted else {}),
                 "rounds": {m: targets(t) for m, t in i.rounds.items()},
             }
             for i in cat.indicators

@@ -78,6 +78,7 @@ def _parse_indicator(raw: Any, where: Where, components: dict[int, Component]) -
         weight=number_field(raw, "weight", where, positive=True),
         unit=text_field(raw, "unit", where, required=False),
         measure=text_field(raw, "measure", where, required=False),
+        counted=text_field(raw, "counted", where, required=False),
         direction=direction,
         aliases=texts_field(raw, "aliases", where),
         short=_short_name(raw, where),

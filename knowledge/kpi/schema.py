@@ -11,7 +11,7 @@ TOP_FIELDS = {"fiscal_year", "title", "source", "notes", "components", "rounds",
 COMPONENT_FIELDS = {"number", "name", "short", "weight", "rounds"}
 ROUND_FIELDS = {"months", "name", "period"}
 INDICATOR_FIELDS = {"number", "component", "name", "short", "weight", "unit", "measure", "direction", "aliases",
-                    "rounds"}
+                    "rounds", "counted"}
 TARGET_FIELDS = {"min", "standard", "high", "result", "result_text"}
 PMQA_FIELDS = {"name", "group", "targets", "category7", "source"}
 BAND_FIELDS = {"label", "points", "count"}
@@ -64,8 +64,14 @@ class Indicator:
     aliases: tuple[str, ...] = ()
     #: A short name shown whole where the full one would be cut (the status card, charts); None: the full name.
     short: str | None = None
+    #: What is counted, written before the number as the source writes it ("รายการสถิติ 3 รายการ"); None: nothing.
+    counted: str | None = None
     #: Round length in months -> targets and result in that round.
     rounds: Mapping[int, RoundTargets] = field(default_factory=dict)
+
+    def quantity(self, number: str) -> str:
+        """A target or result in the source's words: "รายการสถิติ 3 รายการ", "758,574 ครั้ง"."""
+        return " ".join(part for part in (self.counted, number, self.measure) if part)
 
     def targets(self, months: int) -> RoundTargets | None:
         return self.rounds.get(months)
