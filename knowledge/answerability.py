@@ -132,6 +132,8 @@ def constraints_of(question: str, known: Callable[[str], bool], this_year: int =
     unit = ""
     if asked == "number" and (m := _COUNTED.search(low)) and m.group(1) not in _NOT_UNITS:
         unit = m.group(1)
+    elif asked == "number" and m and m.group(1) == "ข้อ" and "ประเด็น" in low.replace("ประเด็นที่", ""):
+        unit = "ประเด็น"  # "หมวด 7 มีประเด็นพิจารณากี่ข้อ": the ข้อ counted are ประเด็น
     elif asked == "number" and _MONEY.search(low):
         unit = "บาท"  # a budget, a price: an amount of money, not any number
     return Constraints(frozenset(years), issue, meeting, names, asked, unit, "" if asked else chosen_kind(low))
@@ -198,7 +200,8 @@ def unmet(c: Constraints, text: str) -> str:
             return ASKED_NAMES[c.asked]
     if c.unit:
         unit = "|".join(re.escape(u) for u in _SAME_UNIT.get(c.unit, (c.unit,)))
-        if not re.search(rf"\d[\d,.]*\s*\S{{0,6}}(?:{unit})|(?:{unit})\S{{0,6}}\s*\d", low):
+        # "4 ประเด็น", "หมวดละ 4 ประเด็น", "ประเด็นละ 2": a count; "ประเด็นที่ 1" names one, it counts none.
+        if not re.search(rf"\d[\d,.]*\s*\S{{0,6}}(?:{unit})|(?:{unit})(?:(?!ที่)\S){{0,6}}\s*\d", low):
             return f"จำนวน{c.unit}"
     if c.chosen and c.chosen not in low:
         return c.chosen
