@@ -12,7 +12,7 @@ from db import handoff_store
 from db.models import Unanswered
 from handlers.common import ask, short_label, tap
 from handlers.handoff import FORWARD_CHOICE
-from knowledge.answerability import ASKED_NAMES, names_person
+from knowledge.answerability import ASKED_NAMES, names_person, without_asking
 from knowledge.followup import Topic, topic_of
 from knowledge.items import item_of
 from knowledge.passages import Passage
@@ -145,10 +145,40 @@ def bullet_asked(entry: Entry, text: str, markers: frozenset[str]) -> str:
         return ""
     title = set(query_tokens(entry.title))
     asked = {t for t in query_tokens(text) if t not in title and t.casefold() not in markers and not t.isdigit()}
+    # "บริจาคเงินให้ที่ไหนบ้าง": the words that only ask ("ที่ไหนบ้าง") are in no bullet; what it is about is.
+    about = {t for t in asked if not _ONLY_ASKS.fullmatch(t)}
+    hits = [b for b in bullets if asked <= set(query_tokens(b))]
+    if len(hits) == 1:
+        return hits[0]
+    if not about or about == asked:
+        return ""
+    hits = [b for b in bullets if about <= set(query_tokens(b))]
+    return hits[0] if len(hits) == 1 else ""
+
+
+#: Tokens that only ask for a value, and say nothing of which bullet holds it.
+_ONLY_ASKS = re.compile(r"(?:ที่ไหน|ไหน|เมื่อไหร่|เมื่อไร|เท่าไหร่|เท่าไร|ใคร|อะไร|ยังไง|อย่างไร|บ้าง)+")
+
+
+def bullet_followed(entry: Entry, topic: Topic | None, text: str, kb: KnowledgeBase) -> str:
+    """"วันไหน", "ที่ไหน" after "บริจาคโลหิตด้วยใช่ไหม" was answered with the activity's blood donation: the same
+    bullet, when only a kind of value is asked (a date, a place, a person), the bullet gives it, and the new
+    question names nothing else ("จุดเน้นล่ะ", "กิจกรรมที่ 2 ล่ะ" ask about something other than the bullet)."""
+    if topic is None or topic.key != entry.id or not topic.question:
+        return ""
+    asked, rest = without_asking(text)
     if not asked:
         return ""
-    hits = [b for b in bullets if asked <= set(query_tokens(b))]
-    return hits[0] if len(hits) == 1 else ""
+    shown = bullet_asked(entry, topic.question, kb.followups.markers)
+    if not shown:
+        return ""
+    title = set(query_tokens(entry.title))
+    said = set(query_tokens(shown))
+    new = [t for t in query_tokens(rest) if t not in title and t.casefold() not in kb.followups.markers
+           and not _ONLY_ASKS.fullmatch(t)]
+    if any(t not in said for t in new):
+        return ""
+    return shown if kb.says_asked(text, shown) else ""
 
 
 def answer_item(entry: Entry, line: str, kb: KnowledgeBase) -> Reply:
@@ -250,6 +280,10 @@ class KnowledgeHandler:
             return answer_entry(entry, kb)
         topic = self._topic(req, ctx, kb)
         found = kb.find(understood_part(req.text), ctx.settings.answer_threshold, topic)
+        if (found.followed and found.entry is not None and found.passage is None and not found.unstated
+                and not found.item and (one := bullet_followed(found.entry, topic, req.text, kb))):
+            # Still on the one bullet the last answer showed: its question stays what "แล้ว X ล่ะ" repeats.
+            return replace(answer_item(found.entry, one, kb), topic_question=topic.question)  # type: ignore[union-attr]
         reply = self._answer(found, req, ctx, kb)
         if reply.handler == "pmqa-unstated" and found.followed and topic is not None:
             # Asked of the topic and not stated ("ใครเป็นประธาน" of a meeting): still talking about the topic.

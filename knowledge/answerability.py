@@ -165,6 +165,16 @@ def chosen_kind(question: str) -> str:
     return ""
 
 
+def without_asking(question: str) -> tuple[str, str]:
+    """The kind of value a question asks for and the question without the words that ask it ("วันไหน", "ห้องไหน"):
+    ("date", "ประชุม") for "ประชุมวันไหน"; ("", question) when it asks for no kind of value."""
+    low = question.casefold()
+    for name, pattern, _ in ASKED:
+        if m := pattern.search(low):
+            return name, f"{low[:m.start()]} {low[m.end():]}"
+    return "", low
+
+
 def names_person(text: str) -> bool:
     """Does the text name a person ("วิทยากร อ.กิตติณัฐ พนมฤทธิ์")?"""
     return bool(_PERSON.search(text))
@@ -208,7 +218,7 @@ def unmet(c: Constraints, text: str) -> str:
     return ""
 
 
-__all__ = ["ASKED_NAMES", "Constraints", "constraints_of", "names_person", "unmet", "years_named"]
+__all__ = ["ASKED_NAMES", "Constraints", "constraints_of", "names_person", "unmet", "without_asking", "years_named"]
 
 
 #: Words that ask for a contact, not about whom.

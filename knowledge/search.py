@@ -107,6 +107,10 @@ class KnowledgeBase(FollowUpSearch):
         """The words an entry's title and answer use (for reading follow-ups about it)."""
         return self.index.said(entry)
 
+    def says_asked(self, question: str, text: str) -> bool:
+        """Does ``text`` give what the question asks for (its year, number, date, person...)?"""
+        return not unmet(self._constraints(question), text)
+
     def _constraints(self, question: str) -> Constraints:
         """``constraints_of`` the question, read once per text (a follow-up reads its question several times)."""
         kept = self._constraints_of.get(question)

@@ -626,3 +626,45 @@ def test_a_complaint_that_the_bot_is_slow_is_small_talk():
         intent = talk.match(text)
         assert intent is not None and intent.id == "slow", text
     assert talk.match("เก่งจังเลย").id == "praise"  # type: ignore[union-attr]
+
+
+def test_praise_of_speed_goodbyes_with_fillers_and_asking_for_a_real_person_are_small_talk():
+    for text, intent in (("เก่งมากเลย ตอบไวดี", "praise"), ("ฝันดีนะ ไปก่อนละ", "goodbye"),
+                         ("ขอคุยกับเจ้าหน้าที่ตัวจริงได้ไหมครับ", "human"), ("เจ้าหน้าที่ตัวจริงอยู่ไหม", "human")):
+        found = TALK.match(text)
+        assert found is not None and found.id == intent, text
+    assert TALK.match("ถูกต้องนะคะ หมวด 3 คืออะไร") is None
+
+
+def test_a_count_is_a_number_of_things_not_the_thing_numbered():
+    c = constraints_of("เกณฑ์ pmqa มีกี่ประเด็น", lambda w: True)
+    assert c.unit == "ประเด็น"
+    assert unmet(c, "ประเด็นที่ 1 พิจารณาตัวชี้วัด") == "จำนวนประเด็น"
+    assert unmet(c, "หมวดละ 4 ประเด็น") == "" and unmet(c, "ประเด็นละ 2 ข้อ") == ""
+    assert constraints_of("หมวด 7 มีประเด็นพิจารณากี่ข้อ", lambda w: True).unit == "ประเด็น"
+
+
+def test_a_count_of_ประเด็น_is_answered_by_the_frameworks_counts(sqlite_bot: Bot):
+    user = "U" + "1" * 31 + "4"
+    assert "30 ประเด็น" in _say(sqlite_bot, "เกณฑ์ pmqa มีประเด็นพิจารณารวมกี่ประเด็นคะ", user)
+    assert "6 ประเด็น" in _say(sqlite_bot, "หมวด 7 มีประเด็นพิจารณากี่ข้อ", user)
+
+
+def test_a_date_or_place_asked_after_one_bullet_stays_on_that_bullet(sqlite_bot: Bot):
+    user = "U" + "1" * 31 + "5"
+    first = _say(sqlite_bot, "กลุ่มเราไปบริจาคโลหิตด้วยใช่ไหมครับ", user)
+    assert "บริจาคโลหิต" in first and "ศิริราชมูลนิธิ" not in first
+    assert "24 เมษายน 2567" in _say(sqlite_bot, "วันไหน", user)
+    assert "อาคารรัฐประศาสนภักดี" in _say(sqlite_bot, "ที่ไหนครับ", user)
+    money = _say(sqlite_bot, "แล้วบริจาคเงินให้ที่ไหนบ้าง", user)
+    assert "ศิริราชมูลนิธิ" in money and "อาคารรัฐประศาสนภักดี" not in money
+    # Another item, named by its number, is that item.
+    _say(sqlite_bot, "Hall of Fame คือกิจกรรมอะไร", user)
+    _say(sqlite_bot, "ใครมอบ", user)
+    assert "กิจกรรมที่ 2" in _say(sqlite_bot, "กิจกรรมที่ 2 ล่ะ", user)
+
+
+def test_a_target_set_is_asked_of_the_indicator(sqlite_bot: Bot):
+    user = "U" + "1" * 31 + "6"
+    _say(sqlite_bot, "ตัวชี้วัดที่ 3 คืออะไรครับ", user)
+    assert "1,996,633" in _say(sqlite_bot, "เป้าขั้นสูงตั้งไว้เท่าไหร่", user)
