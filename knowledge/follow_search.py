@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 MIDDLING = 0.75
 #: A question naming what the topic is about, that the topic's answer covers this well, is about the topic.
 TOPIC_COVERS = 0.8
+#: Answers found alone this close to the best one: the message alone does not choose between them.
+UNDECIDED = 0.03
 #: "แล้ว X ล่ะ": the particle that asks the last question again of X.
 WHAT_ABOUT = frozenset({"ล่ะ", "หละ", "ละ", "ล่า"})
 #: Kinds of value that belong to one thing: a person, a room, a time or a date of another thing is no answer.
@@ -60,18 +62,19 @@ class FollowUpSearch:
         return Resolution(own, found.confidence, prepared=asked, unstated=ASKED_NAMES[asked_kind])
 
     @staticmethod
-    def _topic_wins(about_topic: Resolution, alone: Resolution, names_topic: bool) -> bool:
+    def _topic_wins(about_topic: Resolution, alone: Resolution, names_topic: bool, undecided: bool = False) -> bool:
         """A question of the topic's own words is about the topic when alone it finds nothing, or only a middling
         match; or, when its words are what the topic is about ("รางวัล" of Hall of Fame), when the topic's answer
         covers it well, even to say the source does not state what was asked ("ใครได้รางวัลบ้าง": no one is named,
-        whoever else the source names)."""
+        whoever else the source names); or when alone it finds several answers it cannot choose between
+        ("เชื่อมกับผลลัพธ์ข้อไหน" alone: 7.2, 7.3 and 7.6 alike; after Business Strategy: its own link)."""
         covers = names_topic and about_topic.confidence >= TOPIC_COVERS
         if about_topic.unstated:
             return covers
         if not about_topic.answered:
             return False
         return (not alone.answered or alone.confidence < MIDDLING and about_topic.confidence > alone.confidence
-                or covers)
+                or covers or undecided and about_topic.confidence >= MIDDLING)
 
     def _names_its_own(self: KnowledgeBase, prepared: str) -> bool:
         """A meeting number, an issue or a year of its own ("แล้วครั้งที่ 2 ประชุมเมื่อไหร่" is no item of a list)."""
@@ -117,6 +120,18 @@ class FollowUpSearch:
         names = {k.casefold() for k in alone.entry.keywords}  # whole keywords: "น้อย" of "อย่างน้อย" names nothing
         titled = {t.casefold() for t in query_tokens(own.title)}
         return bool(rest) and all(w in names for w in rest) and not all(w in titled for w in rest)
+
+    def _undecided(self: KnowledgeBase, topic: Topic, words: list[str], alone: Resolution) -> bool:
+        """Alone, the message finds two entries about equally well and names neither ("เชื่อมกับผลลัพธ์ข้อไหน": 7.2,
+        7.3 and 7.6 alike) with words the topic's text uses ("เชื่อม" of its "เชื่อมโยง"), so it cannot choose;
+        "Deployment ใน ADR" names its own."""
+        hits = alone.candidates
+        rest = self.followups.beyond_asking(words)
+        own = {w.casefold() for w in topic.words}
+        if not rest or not all(w in own or len(w) >= 4 and any(t.startswith(w) for t in own) for w in rest):
+            return False  # "แล้ว corporate ล่ะ" after Stay/Stop/Start names something the topic does not say
+        return (not alone.exact and alone.passage is None and len(hits) >= 2 and hits[0].entry is alone.entry
+                and hits[1].confidence >= hits[0].confidence - UNDECIDED and not self._switches(topic, words, alone))
 
     def _names(self: KnowledgeBase, topic: Topic, words: list[str], alone: Resolution) -> bool:
         """Whether the message's words, beyond asking (attributes, markers), name what the topic's entry is about

@@ -166,7 +166,8 @@ class KnowledgeBase(FollowUpSearch):
                 # Made of the topic's own words ("อบรมจัดโดยใคร" after No Gift Policy): asked of the topic when
                 # the question alone finds nothing, or only a middling match.
                 found = self._asked_of_topic(fu.question, prepared, topic, threshold, own is not None)
-                if self._topic_wins(found, alone, self._names(topic, words, alone)):
+                if self._topic_wins(found, alone, self._names(topic, words, alone),
+                                    self._undecided(topic, words, alone)):
                     return replace(found, followed=fu.question, prepared=prepared)
             return self._own_item(alone, threshold)
         return self._own_item(self._find(prepared, threshold), threshold)

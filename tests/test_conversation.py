@@ -668,3 +668,17 @@ def test_a_target_set_is_asked_of_the_indicator(sqlite_bot: Bot):
     user = "U" + "1" * 31 + "6"
     _say(sqlite_bot, "ตัวชี้วัดที่ 3 คืออะไรครับ", user)
     assert "1,996,633" in _say(sqlite_bot, "เป้าขั้นสูงตั้งไว้เท่าไหร่", user)
+
+
+def test_a_question_alone_undecided_between_entries_is_asked_of_the_topic(sqlite_bot: Bot):
+    """Alone, "เชื่อมกับผลลัพธ์ข้อไหน" finds 7.2, 7.3 and 7.6 alike; after a strategy step it asks that step's link."""
+    user = "U" + "1" * 31 + "7"
+    _say(sqlite_bot, "business strategy มีหมวดไหนบ้าง", user)
+    linked = _say(sqlite_bot, "เชื่อมกับผลลัพธ์ข้อไหน", user)
+    assert "7.1" in linked and "7.2" in linked and "ประเด็น 7.3" not in linked
+    assert "7.6" in _say(sqlite_bot, "แล้ว functional ล่ะ", user)
+    other = "U" + "1" * 31 + "8"
+    _say(sqlite_bot, "Stay Stop Start คืออะไร", other)
+    assert "Corporate Strategy" in _say(sqlite_bot, "แล้ว corporate ล่ะ", other)  # a subject of its own
+    _say(sqlite_bot, "หลัก adr ที่ใช้เขียนคำตอบคืออะไรคะ", other)
+    assert "สู่การปฏิบัติ" in _say(sqlite_bot, "Deployment ใน ADR หมายถึงอะไรครับ", other)
