@@ -40,6 +40,7 @@ from knowledge.resolution import Resolution
 from knowledge.schema import Entry
 from knowledge.token_cache import cached_tokens
 from thai import analyze
+from thai.sound import SoundAlikeWords
 
 REFINE_CONFIDENCE = 0.6
 #: An entry that explains this much of a question is its answer over a หมวด named in passing.
@@ -82,6 +83,9 @@ class KnowledgeBase(FollowUpSearch):
         texts = [*(e.answer for e in entries), *(e.title for e in entries), *(p.text for p in self.passages.passages),
                  *(" ".join([*e.keywords, *e.questions, *e.refs]) for e in entries)]
         self.latin = LatinWords(texts)
+        said = set().union(*(self.index.said(e) for e in entries), *(self.passages.words(i) for i in
+                                                                       range(len(self.passages.passages))))
+        self.by_sound = SoundAlikeWords(said, texts)
         self._this_year = max((p.issue.year for p in self.passages.passages), default=0)
         self._constraints_of: dict[str, Constraints] = {}
         #: The source's own text, folded: a kind of thing it never speaks of ("สาขา") is never an answer's.
@@ -126,7 +130,7 @@ class KnowledgeBase(FollowUpSearch):
 
     def find(self, text: str, threshold: float, topic: Topic | None = None) -> Resolution:
         """The answer to one message, read as a follow-up of ``topic`` when it cannot stand alone."""
-        prepared = self.latin.split_compounds(plain_question(text))
+        prepared = self.by_sound.repair(self.latin.split_compounds(plain_question(text)))
         if topic is not None:
             own, _ = self.resolve_ref(prepared)
             words = [t for t in analyze(prepared) if not t.isspace()

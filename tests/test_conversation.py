@@ -682,3 +682,18 @@ def test_a_question_alone_undecided_between_entries_is_asked_of_the_topic(sqlite
     assert "Corporate Strategy" in _say(sqlite_bot, "แล้ว corporate ล่ะ", other)  # a subject of its own
     _say(sqlite_bot, "หลัก adr ที่ใช้เขียนคำตอบคืออะไรคะ", other)
     assert "สู่การปฏิบัติ" in _say(sqlite_bot, "Deployment ใน ADR หมายถึงอะไรครับ", other)
+
+
+def test_every_variant_of_a_small_talk_reply_says_the_same_things():
+    """The reply is picked by the clock: whoever asks again must get the same facts, in other words."""
+    must = {"complaint": ("ขออภัย", "ขอคุยกับเจ้าหน้าที่"), "slow": ("ขออภัย", "ขอคุยกับเจ้าหน้าที่"),
+            "identity": ("บอท", "ไม่ใช่คน", "3 เรื่อง", "ขอคุยกับเจ้าหน้าที่"), "praise": ("ขอบคุณ", "ดีใจ"),
+            "goodbye": ("พบกันใหม่",), "thanks": ("ยินดี",), "greeting": ("สวัสดี", "PMQA 4.0")}
+    intents = {i.id: i for i in TALK.intents}
+    for intent, phrases in must.items():
+        for reply in intents[intent].replies:
+            assert all(p in reply for p in phrases), (intent, reply)
+
+
+def test_a_misspelt_word_of_the_source_is_read_by_sound(sqlite_bot: Bot):
+    assert "อาคารรัฐประศาสนภักดี" in _say(sqlite_bot, "บริจากโลหิตที่ไหนหรอ", "U" + "1" * 31 + "9")
