@@ -20,6 +20,7 @@ FREE_REPAIR = 6
 #: A whole Latin word of any length.
 _WHOLE = re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{2,}(?![A-Za-z0-9\-])")
 _PAIR = re.compile(r"(?=\b([a-z]{2,})\s+([a-z]{2,})\b)")
+_TRIPLE = re.compile(r"(?=\b([a-z]{2,})\s+([a-z]{2,})\s+([a-z]{2,})\b)")
 
 
 class LatinWords:
@@ -28,6 +29,9 @@ class LatinWords:
         self.words = frozenset(_LATIN.findall(text)) | _COMMON_LATIN
         pairs = _PAIR.findall(text)
         self.compounds = {a + b: f"{a} {b}" for a, b in pairs if a + b not in self.words}
+        # "nogiftpolicy", "halloffame": three words the knowledge writes apart, typed as one.
+        self.compounds.update({a + b + c: f"{a} {b} {c}" for a, b, c in _TRIPLE.findall(text)
+                               if a + b + c not in self.words and a + b + c not in self.compounds})
         self.pairs = frozenset(pairs)  # "development gap": a short word's slip is read in its company
         self._by_length: dict[int, list[str]] = {}
         for known in sorted(self.words):

@@ -537,6 +537,8 @@ def test_a_latin_word_one_slip_from_one_known_word_is_read_as_it():
     assert latin.split_compounds("smart office") == "smart office"
     assert latin.split_compounds("gab คืออะไร") == "gab คืออะไร"
     assert latin.split_compounds("checklist") == "check list"
+    assert latin.split_compounds("nogiftpolicy มีอะไรบ้าง") == "no gift policy มีอะไรบ้าง"  # three words as one
+    assert latin.split_compounds("staystopstart") == "stay stop start"
     assert latin.split_compounds("ITA ปี 67") == "ITA ปี 67"  # three letters: a name, never guessed
     assert latin.split_compounds("zebra") == "zebra"
     assert "gift" in _say_kb("no gfit policy ทำไรบ้าง").casefold()
