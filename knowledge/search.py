@@ -56,6 +56,9 @@ PASSAGE_CONFIDENCE = 0.55
 PASSAGE_MARGIN = 0.2
 #: A passage answers the part of a question a reference does not (the words beyond "หมวด 6").
 NARROW_CONFIDENCE = 0.6
+#: "ละ" ends "แล้วหมวด 5 ละ" (what about…), but inside a question it is "each" ("ปีละกี่วัน", "หมวดละกี่ประเด็น"):
+#: no follow-up marker there.
+DISTRIBUTIVE = frozenset({"ละ"})
 #: Kinds of event, each with its own people, rooms and dates: "คลินิก … ใครเป็นวิทยากร" is not answered by a workshop's.
 #: The words of one kind name the same kind ("workshop" is the source's "ประชุมเชิงปฏิบัติการ").
 EVENT_KINDS = (frozenset({"คลินิก"}), frozenset({"ประชุม", "workshop", "สัมมนา", "ปฏิบัติการ", "อบรม"}),
@@ -133,8 +136,9 @@ class KnowledgeBase(FollowUpSearch):
         prepared = self.by_sound.repair(self.latin.split_compounds(plain_question(text)))
         if topic is not None:
             own, _ = self.resolve_ref(prepared)
-            words = [t for t in analyze(prepared) if not t.isspace()
-                     and (t.casefold() in self.followups.markers or t not in STOPWORDS)]
+            tokens = [t for t in analyze(prepared) if not t.isspace()]
+            words = [t for i, t in enumerate(tokens) if (t.casefold() in self.followups.markers or t not in STOPWORDS)
+                     and not (t in DISTRIBUTIVE and i + 1 < len(tokens))]
             fu = follow_up(prepared, words, topic, self.followups, own is not None)
             same_kind = self.refs.same_kind_for(prepared, topic, self.followups.markers)
             if same_kind is not None:

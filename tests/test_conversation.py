@@ -699,3 +699,11 @@ def test_every_variant_of_a_small_talk_reply_says_the_same_things():
 
 def test_a_misspelt_word_of_the_source_is_read_by_sound(sqlite_bot: Bot):
     assert "อาคารรัฐประศาสนภักดี" in _say(sqlite_bot, "บริจากโลหิตที่ไหนหรอ", "U" + "1" * 31 + "9")
+
+
+def test_each_inside_a_question_is_no_follow_up(sqlite_bot: Bot):
+    """"ปีละกี่วัน" is "how many days a year", not "แล้ว … ละ": an unrelated question after a meeting stays unrelated."""
+    user = "U" + "2" * 31 + "1"
+    _say(sqlite_bot, "คณะทำงานหมวด 2 ประชุมวันไหน", user)
+    answer = _say(sqlite_bot, "ข้าราชการลาพักผ่อนได้ปีละกี่วันคะ", user)
+    assert "ประชุม" not in answer.split("\n")[0] and ("ไม่พบ" in answer or "ไม่แน่ใจ" in answer)
