@@ -62,18 +62,24 @@ ASKED: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = [
     # "คะแนน PMQA ที่ได้จริง": what was achieved, not the targets.
     ("actual", re.compile(r"ได้จริง|ผลจริง|คะแนนจริง|ทำได้จริง|ได้\S{0,8}จริง"),
      lambda t: bool(re.search(r"ผลการดำเนินงาน|ผลคะแนน|ได้คะแนน|คะแนนที่ได้|ผลที่ได้|ทำได้", t))),
+    # "เริ่มใช้ปีไหน": a year, not any number.
+    ("year", re.compile(r"ปี(?:ไหน|อะไร|ใด|พ\.?ศ\.?\s*(?:อะไร|ไหน))|พ\.?ศ\.?\s*(?:อะไร|ไหน|เท่าไ)"),
+     lambda t: bool(re.search(r"(?<!\d)25\d\d(?!\d)|ปี\s?\d{2}(?!\d)", t))),
     ("number", re.compile(r"กี่|เท่าไร|เท่าไหร่|จำนวนเท่า|ร้อยละเท่า|ได้คะแนน"), lambda t: bool(re.search(r"\d", t))),
 ]
 
 ASKED_NAMES = {"phone": "เบอร์โทรศัพท์", "web": "เว็บไซต์หรือช่องทางออนไลน์", "email": "อีเมล", "person": "ชื่อบุคคล",
                "who": "ผู้รับผิดชอบหรือผู้จัด", "room": "สถานที่หรือห้อง", "time": "เวลา", "date": "วันที่", "number": "ตัวเลข",
-               "actual": "ผลที่ได้จริง"}
+               "actual": "ผลที่ได้จริง", "year": "ปี"}
 
 
 #: "กี่ถุง", "กี่ประเภท": the unit a counted answer must name (time of day and vague words left out).
 _COUNTED = re.compile(r"กี่\s*([ก-๙]{2,8}?)(?:\s|$|ครับ|ค่ะ|คะ|คับ|กัน|แล้ว|บ้าง|อ่ะ|นะ|ซี)")
 _MONEY = re.compile(r"งบประมาณ|งบ|ราคา|ค่าใช้จ่าย|เงิน|กี่บาท|"
                     r"ค่า(?:ลงทะเบียน|สมัคร|เข้าร่วม|อบรม|ธรรมเนียม|บริการ|ตอบแทน|อาหาร|เดินทาง|ที่พัก|วิทยากร|จ้าง)")
+#: A fee asked about with a yes or no ("workshop มีค่าลงทะเบียนไหม", "อบรมเสียเงินไหม").
+_FEE = re.compile(r"ค่า(?:ลงทะเบียน|สมัคร|เข้าร่วม|อบรม|ธรรมเนียม|ใช้จ่าย)|เสียเงิน|เสียค่า|ราคา")
+_YES_NO = re.compile(r"ไหม|มั้ย|มั๊ย|หรือเปล่า|หรือไม่|ป่าว|รึเปล่า|หรือป่าว")
 #: Units that count the same thing: people are counted as คน, ราย or ท่าน ("70 ราย" answers "กี่คน").
 _SAME_UNIT = {"คน": ("คน", "ราย", "ท่าน")}
 _NOT_UNITS = frozenset({"โมง", "ทุ่ม", "ปี", "วัน", "เดือน", "ครั้ง", "ที", "ข้อ", "อัน", "อย่าง", "ตัว", "เรื่อง"})
@@ -136,6 +142,8 @@ def constraints_of(question: str, known: Callable[[str], bool], this_year: int =
         unit = "ประเด็น"  # "หมวด 7 มีประเด็นพิจารณากี่ข้อ": the ข้อ counted are ประเด็น
     elif asked == "number" and _MONEY.search(low):
         unit = "บาท"  # a budget, a price: an amount of money, not any number
+    elif not asked and _FEE.search(low) and _YES_NO.search(low):
+        asked, unit = "number", "บาท"  # "มีค่าลงทะเบียนไหม": whether there is a fee is said by its amount
     return Constraints(frozenset(years), issue, meeting, names, asked, unit, "" if asked else chosen_kind(low))
 
 
@@ -212,7 +220,7 @@ def unmet(c: Constraints, text: str) -> str:
         unit = "|".join(re.escape(u) for u in _SAME_UNIT.get(c.unit, (c.unit,)))
         # "4 ประเด็น", "หมวดละ 4 ประเด็น", "ประเด็นละ 2": a count; "ประเด็นที่ 1" names one, it counts none.
         if not re.search(rf"\d[\d,.]*\s*\S{{0,6}}(?:{unit})|(?:{unit})(?:(?!ที่)\S){{0,6}}\s*\d", low):
-            return f"จำนวน{c.unit}"
+            return "ค่าใช้จ่ายหรือจำนวนเงิน" if c.unit == "บาท" else f"จำนวน{c.unit}"
     if c.chosen and c.chosen not in low:
         return c.chosen
     return ""

@@ -707,3 +707,18 @@ def test_each_inside_a_question_is_no_follow_up(sqlite_bot: Bot):
     _say(sqlite_bot, "คณะทำงานหมวด 2 ประชุมวันไหน", user)
     answer = _say(sqlite_bot, "ข้าราชการลาพักผ่อนได้ปีละกี่วันคะ", user)
     assert "ประชุม" not in answer.split("\n")[0] and ("ไม่พบ" in answer or "ไม่แน่ใจ" in answer)
+
+
+def test_a_fee_asked_with_yes_or_no_and_a_year_asked_are_kinds_of_value():
+    fee = constraints_of("workshop 17 พ.ค. มีค่าลงทะเบียนไหมคะ", lambda w: True)
+    assert (fee.asked, fee.unit) == ("number", "บาท")
+    assert unmet(fee, "การประชุมเชิงปฏิบัติการ 17 พ.ค. 2567 ณ ห้องประชุม") == "ค่าใช้จ่ายหรือจำนวนเงิน"
+    year = constraints_of("TQA เริ่มใช้ปีไหน", lambda w: True)
+    assert year.asked == "year"
+    assert not unmet(year, "TQA เริ่มใช้ในปี 2545") and unmet(year, "TQA คือรางวัลคุณภาพแห่งชาติ") == "ปี"
+    assert constraints_of("หมวด 3 คืออะไร", lambda w: True).asked == ""
+
+
+def test_a_fee_the_source_does_not_state_is_said_so(sqlite_bot: Bot):
+    answer = _say(sqlite_bot, "workshop 17 พ.ค. มีค่าลงทะเบียนไหมคะ", "U" + "2" * 31 + "2")
+    assert "ไม่ได้ระบุค่าใช้จ่าย" in answer
