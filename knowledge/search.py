@@ -59,6 +59,8 @@ NARROW_CONFIDENCE = 0.6
 #: "ละ" ends "แล้วหมวด 5 ละ" (what about…), but inside a question it is "each" ("ปีละกี่วัน", "หมวดละกี่ประเด็น"):
 #: no follow-up marker there.
 DISTRIBUTIVE = frozenset({"ละ"})
+#: "แล้ว" opens a follow-up ("แล้วหมวด 5 ล่ะ", "แล้วใครดูแล"); after a verb it is "then" ("ทำครบแล้วจะนำไปสู่อะไร").
+OPENING_ONLY = frozenset({"แล้ว"})
 #: Kinds of event, each with its own people, rooms and dates: "คลินิก … ใครเป็นวิทยากร" is not answered by a workshop's.
 #: The words of one kind name the same kind ("workshop" is the source's "ประชุมเชิงปฏิบัติการ").
 EVENT_KINDS = (frozenset({"คลินิก"}), frozenset({"ประชุม", "workshop", "สัมมนา", "ปฏิบัติการ", "อบรม"}),
@@ -138,7 +140,7 @@ class KnowledgeBase(FollowUpSearch):
             own, _ = self.resolve_ref(prepared)
             tokens = [t for t in analyze(prepared) if not t.isspace()]
             words = [t for i, t in enumerate(tokens) if (t.casefold() in self.followups.markers or t not in STOPWORDS)
-                     and not (t in DISTRIBUTIVE and i + 1 < len(tokens))]
+                     and not (t in DISTRIBUTIVE and i + 1 < len(tokens)) and not (t in OPENING_ONLY and i > 0)]
             fu = follow_up(prepared, words, topic, self.followups, own is not None)
             same_kind = self.refs.same_kind_for(prepared, topic, self.followups.markers)
             if same_kind is not None:

@@ -722,3 +722,11 @@ def test_a_fee_asked_with_yes_or_no_and_a_year_asked_are_kinds_of_value():
 def test_a_fee_the_source_does_not_state_is_said_so(sqlite_bot: Bot):
     answer = _say(sqlite_bot, "workshop 17 พ.ค. มีค่าลงทะเบียนไหมคะ", "U" + "2" * 31 + "2")
     assert "ไม่ได้ระบุค่าใช้จ่าย" in answer
+
+
+def test_then_after_a_verb_is_no_follow_up(sqlite_bot: Bot):
+    """"ทำครบ…แล้วจะนำไปสู่อะไร" is "done, then what": a question of its own, not "แล้ว X ล่ะ" of the last topic."""
+    user = "U" + "2" * 31 + "3"
+    _say(sqlite_bot, "corporate strategy หมวด1 เชื่อมกับผลลัพธ์ข้อไหน", user)
+    answer = _say(sqlite_bot, "ทำครบทั้ง 4 ขั้นตอนแล้วจะนำไปสู่อะไรคะ", user)
+    assert "สมรรถนะสูง" in answer or "พร้อมรับการเปลี่ยนแปลง" in answer

@@ -23,6 +23,10 @@ from thai import DOMAIN_WORDS, tokenize, warm_up
         ("หมวด ๓", ["หมวด", "3"]),
         ("ราคา 100 ฿ ฯลฯ", ["ราคา", "100", "ฯลฯ"]),
         ("kpi3 6Cs", ["kpi", "3", "6", "cs"]),
+        # Entries of the bundled list that are no words (NOT_WORDS) would make these วัน/ไห/นคะ and แล้/วจะ.
+        ("ห้องไหนคะ", ["ห้อง", "ไหน", "คะ"]),
+        ("แล้วจะไปไหน", ["แล้ว", "จะ", "ไป", "ไหน"]),
+        ("ที่ไหนล่ะ", ["ที่ไหน", "ล่ะ"]),
         ("", []),
     ],
 )

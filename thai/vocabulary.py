@@ -60,10 +60,15 @@ WhatsApp Facebook GitHub ChatGPT
 ENGLISH_WORDS: dict[str, str] = {w.casefold(): w for w in _ENGLISH.split()}
 
 
+#: Entries of the bundled word list that are no words, or glue a particle on: with them newmm reads "วันไหนคะ" as
+#: วัน/ไห/นคะ and "แล้วจะ" as แล้/วจะ (and loses "ไหน" and "แล้ว"), "ที่ไหนล่ะ" as ที่/ไหนล่ะ (and loses "ล่ะ").
+NOT_WORDS = frozenset({"นคะ", "วจะ", "แล้", "ไหนล่ะ", "ไหนจะ"})
+
+
 @lru_cache(maxsize=1)
 def thai_dictionary() -> frozenset[str]:
-    """PyThaiNLP's bundled word list plus the domain words."""
-    return frozenset(thai_words()) | DOMAIN_WORDS
+    """PyThaiNLP's bundled word list, less what is no word (``NOT_WORDS``), plus the domain words."""
+    return (frozenset(thai_words()) - NOT_WORDS) | DOMAIN_WORDS
 
 
 def _tnc_rows():  # type: ignore[no-untyped-def]
