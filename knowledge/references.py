@@ -47,7 +47,8 @@ _ACTIVITY = re.compile(r"กิจกรรม(?:ที่)?\s*(\d{1,2})(?![\d.]
 _KPI_FIRST = re.compile(r"(?:ตัวชี้วัด|kpi)\s*(?:ตัว)?\s*แรก", re.IGNORECASE)
 _REF_NUMBER = re.compile(r"(?:หมวด|ประเด็น|ตัวชี้วัด|ที่|คลินิก)\s+(\d+)")
 _NO_HMUAD = re.compile(r"(?:หมวด|ประเด็น)(?:ที่)?\s*(0|[89]|[1-9]\d)(?![\d])")
-_NO_PRADEN = re.compile(r"ประเด็น(?:ที่)?\s*([1-6])\.([5-9])(?![\d.])|ประเด็น(?:ที่)?\s*(7)\.([7-9])(?![\d.])")
+#: "ประเด็น 2.5", "ข้อ 7.8": a ประเด็น past the last of its หมวด (หมวด 1 - 6 have four, หมวด 7 six).
+_NO_PRADEN = re.compile(r"(?:ประเด็น|ข้อ)(?:ที่)?\s*(?:([1-6])\.([5-9])|(7)\.([7-9]))(?![\d.])")
 #: What a topic of each kind is, in the words of a reply that the source does not state one for another หมวด.
 #: "คณะทำงานหมวด 1": a หมวด's working group (not "คณะทำงาน … พิจารณาตัวชี้วัดหมวด 7", the PMQA group's agenda).
 _WORKING_GROUP = re.compile(r"คณะทำงาน\s*หมวด(?:ที่)?\s*([1-7])(?!\d)")
@@ -197,9 +198,11 @@ class References:
             return e, (f"ประเด็นช่องว่างในการพัฒนาที่เลือกไม่มีประเด็น {m.group(0)} ค่ะ "
                        f"(ที่เลือกคือ {', '.join(chosen[:-1])} และ {chosen[-1]})" if chosen else
                        f"ประเด็นช่องว่างในการพัฒนาที่เลือกไม่มีประเด็น {m.group(0)} ค่ะ")
-        if (m := _NO_PRADEN.search(low)) and (e := self.by_ref.get(f"หมวด {m.group(1)}")):
-            count = sum(1 for r in self.by_ref if re.fullmatch(rf"ประเด็น {m.group(1)}\.\d", r))
-            return e, f"หมวด {m.group(1)} มี {count} ประเด็น (ไม่มีประเด็น {m.group(1)}.{m.group(2)}) ค่ะ"
+        if m := _NO_PRADEN.search(low):
+            hmuad, number = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            if e := self.by_ref.get(f"หมวด {hmuad}"):
+                count = sum(1 for r in self.by_ref if re.fullmatch(rf"ประเด็น {hmuad}\.\d", r))
+                return e, f"หมวด {hmuad} มี {count} ประเด็น (ไม่มีประเด็น {hmuad}.{number}) ค่ะ"
         return None
 
     def topic_overview(self, prepared: str) -> Entry | None:

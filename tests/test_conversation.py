@@ -730,3 +730,10 @@ def test_then_after_a_verb_is_no_follow_up(sqlite_bot: Bot):
     _say(sqlite_bot, "corporate strategy หมวด1 เชื่อมกับผลลัพธ์ข้อไหน", user)
     answer = _say(sqlite_bot, "ทำครบทั้ง 4 ขั้นตอนแล้วจะนำไปสู่อะไรคะ", user)
     assert "สมรรถนะสูง" in answer or "พร้อมรับการเปลี่ยนแปลง" in answer
+
+
+def test_a_ประเด็น_past_the_last_of_its_หมวด_is_corrected_also_as_ข้อ_and_in_หมวด_7(sqlite_bot: Bot):
+    user = "U" + "2" * 31 + "4"
+    assert "หมวด 7 มี 6 ประเด็น (ไม่มีประเด็น 7.8)" in _say(sqlite_bot, "ประเด็น 7.8 คืออะไร", user)
+    _say(sqlite_bot, "หมวด 2 คืออะไร", user)
+    assert "หมวด 2 มี 4 ประเด็น (ไม่มีประเด็น 2.5)" in _say(sqlite_bot, "ข้อ 2.5 ล่ะ", user)
