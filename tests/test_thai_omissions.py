@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thai import prepare
-from thai.omissions import MAX_RUN, bare, restore_omissions
+from thai.omissions import MAX_RUN, bare, restore_omissions, restore_swapped_marks
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
@@ -66,3 +66,16 @@ def test_only_what_was_left_out_is_added_and_a_second_pass_changes_nothing(text:
     assert all(ch in rest for ch in text)  # what was typed is all still there, in order
     assert len(restored) - len(text) <= len(bare(text))
     assert restore_omissions(restored) == restored
+
+
+@settings(max_examples=200, deadline=None)
+@given(thai_text)
+def test_a_mark_typed_late_is_only_moved_and_a_second_pass_changes_nothing(text: str) -> None:
+    swapped = restore_swapped_marks(text)
+    assert sorted(swapped) == sorted(text)  # the same characters, only reordered
+    assert restore_swapped_marks(swapped) == swapped
+
+
+def test_a_mark_typed_a_letter_late_is_put_back():
+    assert restore_swapped_marks("ประชุมวนัไหน") == "ประชุมวันไหน"
+    assert restore_swapped_marks("หมวด 3 คืออะไร") == "หมวด 3 คืออะไร"

@@ -144,6 +144,22 @@ def _suspicious(run: str) -> bool:
     return False
 
 
+#: A mark typed after the letter it belongs after ("วนั" for "วัน"): words this long that newmm cannot read are
+#: tried with it swapped.
+SWAPPED_MIN, SWAPPED_MAX = 3, 6
+_ABOVE_BELOW = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47" + MARKS)
+
+
+def _swapped_word(piece: str, model: _Model) -> str | None:
+    """The common word ``piece`` is with one mark moved back over the letter before it ("วนั" → "วัน"), if one."""
+    for k in range(1, len(piece) - 1):
+        if piece[k + 1] in _ABOVE_BELOW and "\u0e01" <= piece[k] <= "\u0e2e" and "\u0e01" <= piece[k - 1] <= "\u0e2e":
+            word = piece[:k] + piece[k + 1] + piece[k] + piece[k + 2:]
+            if word in model.words and not model.rare(word):
+                return word
+    return None
+
+
 def _most_probable(run: str) -> str | None:
     """The run read as its most probable words, restoring marks or a letter where that is more probable
     (Viterbi); None when even that reading leaves a piece that is no word (nothing is guessed then)."""
@@ -201,8 +217,24 @@ def restore_omissions(text: str) -> str:
     return _THAI_RUN.sub(fix, text)
 
 
+@text_cache()
+def restore_swapped_marks(text: str) -> str:
+    """``text`` with each piece newmm cannot read that is a common word with one mark typed a letter late put right
+    ("ประชุมวนัไหน" → "ประชุมวันไหน"); the same characters, only reordered, and correct text unchanged."""
+    model = _model()
+
+    def fix(m: re.Match[str]) -> str:
+        pieces = segment(m.group(0))
+        if all(p in model.words for p in pieces):
+            return m.group(0)
+        return "".join(p if p in model.words or not SWAPPED_MIN <= len(p) <= SWAPPED_MAX
+                       else _swapped_word(p, model) or p for p in pieces)
+
+    return _THAI_RUN.sub(fix, text)
+
+
 def warm_up() -> None:
     _model()
 
 
-__all__ = ["MARKS", "restore_omissions", "warm_up"]
+__all__ = ["MARKS", "restore_omissions", "restore_swapped_marks", "warm_up"]

@@ -7,7 +7,7 @@ from thai._stored import fingerprint
 from thai.keyboard import fix_layout
 from thai.normalize import normalize
 from thai.numbers import number_words_to_digits
-from thai.omissions import restore_omissions
+from thai.omissions import restore_omissions, restore_swapped_marks
 from thai.spelling import correct_domain
 from thai.tokenize import tokenize
 
@@ -28,8 +28,10 @@ def prepare(text: str) -> str:
     3. ``number_words_to_digits`` before the spelling repair, so the fuzzy matcher never sees a
        number word glued to a reference word ("หมวดสาม") and the reference regexes get digits.
     4. ``correct_domain`` on text that is otherwise final, then ``restore_omissions`` ("ทีไหน" → "ที่ไหน",
-       "ที 3" → "ที่ 3"): the domain words are whole first ("หมวท" is "หมวด", not "ห่ม" + …). If they repaired
-       something, the number step runs once more: "หมวทห้า" only has a reference word once "หมวท" is "หมวด".
+       "ที 3" → "ที่ 3"): the domain words are whole first ("หมวท" is "หมวด", not "ห่ม" + …). Between the two, a
+       mark typed a letter late is put back (``restore_swapped_marks``: "วนั" → "วัน"), so the omissions model reads
+       the word, not two guesses. If they repaired something, the number step runs once more: "หมวทห้า" only has a
+       reference word once "หมวท" is "หมวด".
     5. A text that changed goes through the steps again until it settles (``MAX_ROUNDS``).
 
     Never raises on any ``str``; the result is stable under a second ``prepare``.
@@ -41,7 +43,7 @@ def prepare(text: str) -> str:
         if fixed is not None:
             text = fixed
         text = number_words_to_digits(text)
-        corrected = restore_omissions(correct_domain(text))
+        corrected = restore_omissions(restore_swapped_marks(correct_domain(text)))
         if corrected != text:
             text = number_words_to_digits(corrected)
         if text == before:
