@@ -75,10 +75,10 @@ ASKED_NAMES = {"phone": "เบอร์โทรศัพท์", "web": "เ�
 
 #: "กี่ถุง", "กี่ประเภท": the unit a counted answer must name (time of day and vague words left out).
 _COUNTED = re.compile(r"กี่\s*([ก-๙]{2,8}?)(?:\s|$|ครับ|ค่ะ|คะ|คับ|กัน|แล้ว|บ้าง|อ่ะ|นะ|ซี)")
-_MONEY = re.compile(r"งบประมาณ|งบ|ราคา|ค่าใช้จ่าย|เงิน|กี่บาท|"
-                    r"ค่า(?:ลงทะเบียน|สมัคร|เข้าร่วม|อบรม|ธรรมเนียม|บริการ|ตอบแทน|อาหาร|เดินทาง|ที่พัก|วิทยากร|จ้าง)")
-#: A fee asked about with a yes or no ("workshop มีค่าลงทะเบียนไหม", "อบรมเสียเงินไหม").
-_FEE = re.compile(r"ค่า(?:ลงทะเบียน|สมัคร|เข้าร่วม|อบรม|ธรรมเนียม|ใช้จ่าย)|เสียเงิน|เสียค่า|ราคา")
+#: A fee a person would pay: asked about with a yes or no too ("workshop มีค่าลงทะเบียนไหม", "อบรมเสียเงินไหม").
+_FEE_WORDS = r"ค่า(?:ลงทะเบียน|สมัคร|เข้าร่วม|อบรม|ธรรมเนียม|ใช้จ่าย)|เสียเงิน|เสียค่า|ราคา"
+_FEE = re.compile(_FEE_WORDS)
+_MONEY = re.compile(r"งบประมาณ|งบ|เงิน|กี่บาท|ค่า(?:บริการ|ตอบแทน|อาหาร|เดินทาง|ที่พัก|วิทยากร|จ้าง)|" + _FEE_WORDS)
 _YES_NO = re.compile(r"ไหม|มั้ย|มั๊ย|หรือเปล่า|หรือไม่|ป่าว|รึเปล่า|หรือป่าว")
 #: Units that count the same thing: people are counted as คน, ราย or ท่าน ("70 ราย" answers "กี่คน").
 _SAME_UNIT = {"คน": ("คน", "ราย", "ท่าน")}

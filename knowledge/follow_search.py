@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from knowledge.answerability import ASKED_NAMES
-from knowledge.followup import Topic
+from knowledge.followup import Topic, topic_says
 from knowledge.query import query_tokens
 from knowledge.resolution import Resolution
 
@@ -127,8 +127,7 @@ class FollowUpSearch:
         "Deployment ใน ADR" names its own."""
         hits = alone.candidates
         rest = self.followups.beyond_asking(words)
-        own = {w.casefold() for w in topic.words}
-        if not rest or not all(w in own or len(w) >= 4 and any(t.startswith(w) for t in own) for w in rest):
+        if not rest or not all(topic_says(topic, w) for w in rest):
             return False  # "แล้ว corporate ล่ะ" after Stay/Stop/Start names something the topic does not say
         return (not alone.exact and alone.passage is None and len(hits) >= 2 and hits[0].entry is alone.entry
                 and hits[1].confidence >= hits[0].confidence - UNDECIDED and not self._switches(topic, words, alone))

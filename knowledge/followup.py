@@ -204,7 +204,7 @@ def follow_up(prepared: str, tokens: list[str], topic: Topic | None, words: Foll
     return FollowUp(rewritten, certain, by_words=bool(by_words and by_words[0]))
 
 
-def _topic_says(topic: Topic, word: str) -> bool:
+def topic_says(topic: Topic, word: str) -> bool:
     """The topic's text uses the word, or begins a compound with it ("เชื่อม" of "เชื่อมโยง")."""
     return word in topic.words or (len(word) >= 4 and any(w.startswith(word) for w in topic.words))
 
@@ -225,7 +225,7 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
     # "ที่ไหน", "กี่โมง", "เมื่อไหร่": nothing but a question word is a question about the topic.
     only_attributes = (bool(toks) and not rest) or (not toks and bool(_QUESTION_WORD.search(low)))
     # Every word the topic's own text uses, in a short question: probably about it (tried if it finds nothing alone).
-    about_topic = bool(rest) and len(rest) <= 4 and all(_topic_says(topic, t) for t in rest)
+    about_topic = bool(rest) and len(rest) <= 4 and all(topic_says(topic, t) for t in rest)
     if not (marked or deixis or only_attributes or about_topic):
         return None
     level = next((LEVEL_WORDS[t] for t in toks if t in LEVEL_WORDS), "")
@@ -291,4 +291,4 @@ def _rewrite(prepared: str, tokens: list[str], topic: Topic | None, words: Follo
 
 
 __all__ = ["FollowUp", "FollowUpWords", "Topic", "follow_up", "load_followup_words", "ordinal_in_question",
-           "ordinal_noun", "topic_of", "without_ordinal"]
+           "ordinal_noun", "topic_of", "topic_says", "without_ordinal"]
